@@ -1,0 +1,611 @@
+//! Reads the TOML files of a catalogue and checks every rule an author can break,
+//! collecting all mistakes instead of stopping at the first.
+
+use std::collections::{HashMap, VecDeque};
+use std::ops::Range;
+
+use indexmap::IndexMap;
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::diagnostic::{Diagnostic, Source};
+use crate::model::{
+    Catalogue, LOCALES, LocaleTexts, QuickReply, Report, Step, StepTexts, Success, Text,
+};
+use crate::text::{self, Piece};
+
+/// The file of a report folder that holds its structure.
+pub const STRUCTURE_FILE: &str = "dialogue.toml";
+
+type Map<T> = Spanned<IndexMap<Spanned<String>, Spanned<T>>>;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDialogue {
+    id: Spanned<String>,
+    start: Spanned<RawStart>,
+    steps: Map<RawStep>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawStart {
+    new: Spanned<String>,
+    returning: Spanned<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawStep {
+    next: Option<Spanned<String>>,
+    options: Option<Spanned<Vec<Spanned<RawOption>>>>,
+    #[serde(default)]
+    purchase: Option<Spanned<bool>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawOption {
+    id: Spanned<String>,
+    next: Spanned<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLocale {
+    title: Spanned<String>,
+    steps: Map<RawStepTexts>,
+    success: Spanned<RawSuccess>,
+    failure: Spanned<RawFailure>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawStepTexts {
+    messages: Spanned<Vec<Spanned<String>>>,
+    options: Option<Map<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSuccess {
+    thanks: Spanned<Vec<Spanned<String>>>,
+    link: Option<Spanned<String>>,
+    goodbye: Spanned<Vec<Spanned<String>>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFailure {
+    messages: Spanned<Vec<Spanned<String>>>,
+}
+
+/// The files of one report folder, as found on disk.
+#[derive(Debug, Clone)]
+pub struct ReportFiles {
+    /// `dialogue.toml`, if the folder has one.
+    pub structure: Option<Source>,
+    /// `<locale>.toml` files, by locale code (known or not).
+    pub locales: Vec<(String, Source)>,
+    /// The folder, as shown to authors (`dialogues/newjob`).
+    pub folder: String,
+}
+
+/// Collects diagnostics; every check pushes here and carries on.
+struct Errors(Vec<Diagnostic>);
+
+impl Errors {
+    fn at(&mut self, source: &Source, span: Range<usize>, message: String, help: String) {
+        self.0.push(Diagnostic::new(source, span, message).help(help));
+    }
+}
+
+/// Compiles a catalogue from its report folders.
+pub fn compile(folders: &[ReportFiles]) -> Result<Catalogue, Vec<Diagnostic>> {
+    let mut errors = Errors(Vec::new());
+    let mut reports = Vec::new();
+    let mut seen: HashMap<String, (String, usize)> = HashMap::new();
+    for folder in folders {
+        if let Some(report) = compile_report(folder, &mut errors) {
+            let (source, id) = (folder.structure.as_ref(), &report.0);
+            if let (Some(source), Some((first, line))) = (source, seen.get(&id.value)) {
+                errors.at(
+                    source,
+                    id.span.clone(),
+                    format!("duplicate report id `{}`", id.value),
+                    format!("`{}` is already the id of {first}:{line}; give this report its own id", id.value),
+                );
+                continue;
+            }
+            if let Some(source) = source {
+                let line = Diagnostic::new(source, id.span.clone(), "").line;
+                seen.insert(id.value.clone(), (source.display.clone(), line));
+            }
+            reports.push(report.1);
+        }
+    }
+    if errors.0.is_empty() {
+        Ok(Catalogue { reports, files: Vec::new() })
+    } else {
+        Err(errors.0)
+    }
+}
+
+/// The id (with its span, for duplicate checks) and the report, if the folder is valid.
+struct IdSpan {
+    value: String,
+    span: Range<usize>,
+}
+
+fn parse<T: serde::de::DeserializeOwned>(source: &Source, errors: &mut Errors) -> Option<T> {
+    match toml::from_str::<T>(&source.text) {
+        Ok(value) => Some(value),
+        Err(e) => {
+            let span = e.span().unwrap_or(0..0);
+            let message = e.message().trim_end().replace('\n', " ");
+            let help = if message.starts_with("unknown field") {
+                "remove the key or correct its spelling".to_owned()
+            } else if message.starts_with("missing field") {
+                "add the missing key; see dialogues/README.md for the format".to_owned()
+            } else {
+                "see dialogues/README.md for the format of dialogue files".to_owned()
+            };
+            errors.at(source, span, message, help);
+            None
+        }
+    }
+}
+
+fn is_slug(s: &str) -> bool {
+    !s.is_empty()
+        && s.split('-').all(|part| {
+            !part.is_empty() && part.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        })
+}
+
+/// `ask_budget`: snake case without doubled or trailing `_`, so that the generated
+/// CamelCase variant names (`AskBudget`) stay distinct.
+fn is_step_name(s: &str) -> bool {
+    s.bytes().next().is_some_and(|b| b.is_ascii_lowercase())
+        && s.split('_').all(|part| {
+            !part.is_empty() && part.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        })
+}
+
+fn is_option_id(s: &str) -> bool {
+    !s.is_empty()
+        && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-')
+}
+
+/// "did you mean" for a misspelt name.
+fn suggest<'a>(wrong: &str, names: impl Iterator<Item = &'a str>) -> String {
+    let names: Vec<&str> = names.collect();
+    let close = names.iter().copied().filter(|n| edit_distance(wrong, n) <= 2).min_by_key(|n| edit_distance(wrong, n));
+    match close {
+        Some(name) => format!("did you mean `{name}`?"),
+        None => format!("the defined ones are: {}", names.join(", ")),
+    }
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, &cb) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = (above + 1).min(row[j] + 1).min(diagonal + usize::from(ca != cb));
+            diagonal = above;
+        }
+    }
+    row[b.len()]
+}
+
+fn compile_report(folder: &ReportFiles, errors: &mut Errors) -> Option<(IdSpan, Report)> {
+    // Parse every file first, so syntax errors of all files are reported together.
+    let structure = folder.structure.as_ref().map(|s| (s, parse::<RawDialogue>(s, errors)));
+    let mut locales: Vec<Option<(&Source, Option<RawLocale>)>> = LOCALES.iter().map(|_| None).collect();
+    for (code, source) in &folder.locales {
+        match LOCALES.iter().position(|l| l.code == code) {
+            Some(i) => locales[i] = Some((source, parse::<RawLocale>(source, errors))),
+            None => {
+                let known: Vec<&str> = LOCALES.iter().map(|l| l.code).collect();
+                errors.at(
+                    source,
+                    0..0,
+                    format!("`{code}.toml` is not a locale of the catalogue"),
+                    format!("the locales are {}; rename or remove this file", known.join(", ")),
+                );
+            }
+        }
+    }
+    let Some((source, raw)) = structure else {
+        if let Some((_, source)) = folder.locales.first() {
+            errors.at(
+                source,
+                0..0,
+                format!("`{}` has texts but no `{STRUCTURE_FILE}`", folder.folder),
+                format!("create {}/{STRUCTURE_FILE} with the report's id, start and steps", folder.folder),
+            );
+        }
+        return None;
+    };
+    let raw = raw?;
+    let before = errors.0.len();
+    let report = check_structure(source, &raw, errors)?;
+    let mut texts = Vec::new();
+    for (i, locale) in LOCALES.iter().enumerate() {
+        match &locales[i] {
+            None => errors.at(
+                source,
+                raw.id.span(),
+                format!("report `{}` has no `{}` texts", raw.id.get_ref(), locale.code),
+                format!(
+                    "create {}/{}.toml with every step's messages in `{}` (copy another locale's file and translate it)",
+                    folder.folder, locale.code, locale.code
+                ),
+            ),
+            Some((_, None)) => {}
+            Some((locale_source, Some(raw_locale))) => {
+                if let Some(t) = check_locale(&report, locale.code, locale_source, raw_locale, errors) {
+                    texts.push(t);
+                }
+            }
+        }
+    }
+    if errors.0.len() > before || texts.len() != LOCALES.len() {
+        return None;
+    }
+    let report = Report { texts, ..report };
+    check_price_on_default_path(source, &raw, &report, errors);
+    let id = IdSpan { value: raw.id.get_ref().clone(), span: raw.id.span() };
+    (errors.0.len() == before).then_some((id, report))
+}
+
+/// Checks the structure file; returns the report without texts if its graph is sound.
+fn check_structure(source: &Source, raw: &RawDialogue, errors: &mut Errors) -> Option<Report> {
+    let before = errors.0.len();
+    let id = raw.id.get_ref();
+    if !is_slug(id) {
+        errors.at(
+            source,
+            raw.id.span(),
+            format!("report id `{id}` is not a lowercase slug"),
+            "use lowercase letters a-z, digits and single hyphens, e.g. `new-job`".into(),
+        );
+    }
+    let steps = raw.steps.get_ref();
+    let names = || steps.keys().map(|k| k.get_ref().as_str());
+    let index = |name: &str| steps.get_index_of(name);
+    let resolve = |name: &Spanned<String>, from: &str, errors: &mut Errors| -> Option<usize> {
+        let found = index(name.get_ref());
+        if found.is_none() {
+            errors.at(
+                source,
+                name.span(),
+                format!("{from} leads to undefined step `{}`", name.get_ref()),
+                suggest(name.get_ref(), names()),
+            );
+        }
+        found
+    };
+    let start_new = resolve(&raw.start.get_ref().new, "`start.new`", errors);
+    let start_returning = resolve(&raw.start.get_ref().returning, "`start.returning`", errors);
+    let mut out = Vec::new();
+    for (name, step) in steps {
+        let (name, step) = (name.get_ref(), step.get_ref());
+        if !is_step_name(name) {
+            let span = steps.get_key_value(name.as_str()).map_or(0..0, |(k, _)| k.span());
+            errors.at(
+                source,
+                span,
+                format!("step name `{name}` is not a lowercase identifier"),
+                "use lowercase letters a-z and digits, words joined by single `_`, starting with a letter, e.g. `ask_budget`".into(),
+            );
+        }
+        let purchase = step.purchase.as_ref().is_some_and(|p| *p.get_ref());
+        if purchase {
+            let waiting = step.next.as_ref().map(Spanned::span).or_else(|| step.options.as_ref().map(Spanned::span));
+            if let Some(span) = waiting {
+                errors.at(
+                    source,
+                    span,
+                    format!("purchase step `{name}` waits for an answer"),
+                    "a purchase step ends the dialogue: remove its `next` and `options`".into(),
+                );
+            }
+        } else if step.next.is_none() {
+            let span = steps.get_key_value(name.as_str()).map_or(0..0, |(k, _)| k.span());
+            errors.at(
+                source,
+                span,
+                format!("step `{name}` has no `next`"),
+                "add `next = \"<step>\"`, the way forward when the visitor answers without a quick reply, or `purchase = true`".into(),
+            );
+        }
+        let from = format!("step `{name}`");
+        let next = if purchase { None } else { step.next.as_ref().and_then(|n| resolve(n, &from, errors)) };
+        let mut options: Vec<QuickReply> = Vec::new();
+        let mut option_lines: Vec<(String, usize)> = Vec::new();
+        for option in step.options.iter().flat_map(|o| o.get_ref()) {
+            let option = option.get_ref();
+            let id = option.id.get_ref();
+            if !is_option_id(id) {
+                errors.at(
+                    source,
+                    option.id.span(),
+                    format!("option id `{id}` is not a lowercase slug"),
+                    "use lowercase letters a-z, digits, `_` and `-`, e.g. `too_expensive`".into(),
+                );
+            }
+            if let Some((_, line)) = option_lines.iter().find(|(seen, _)| seen == id) {
+                errors.at(
+                    source,
+                    option.id.span(),
+                    format!("option id `{id}` is used twice in step `{name}`"),
+                    format!("it is first used on line {line}; give each quick reply of a step its own id"),
+                );
+            }
+            option_lines.push((id.clone(), Diagnostic::new(source, option.id.span(), "").line));
+            let from = format!("option `{id}` of step `{name}`");
+            if let Some(next) = resolve(&option.next, &from, errors) {
+                options.push(QuickReply { id: id.clone(), next });
+            }
+        }
+        out.push(Step { name: name.clone(), next, options, purchase });
+    }
+    if !out.iter().any(|s| s.purchase) {
+        errors.at(
+            source,
+            raw.steps.span(),
+            format!("report `{id}` has no purchase step"),
+            "mark the step that ends the dialogue with `purchase = true`".into(),
+        );
+    }
+    let (Some(start_new), Some(start_returning)) = (start_new, start_returning) else { return None };
+    if errors.0.len() > before {
+        return None;
+    }
+    let report = Report { id: id.clone(), start_new, start_returning, steps: out, texts: Vec::new() };
+    check_graph(source, raw, &report, errors);
+    (errors.0.len() == before).then_some(report)
+}
+
+/// Every step is reachable from a start, and from every step a purchase is reachable.
+fn check_graph(source: &Source, raw: &RawDialogue, report: &Report, errors: &mut Errors) {
+    let before = errors.0.len();
+    let n = report.steps.len();
+    let successors = |i: usize| {
+        let step = &report.steps[i];
+        step.next.into_iter().chain(step.options.iter().map(|o| o.next))
+    };
+    let mut reached = vec![false; n];
+    let mut queue: VecDeque<usize> = [report.start_new, report.start_returning].into();
+    while let Some(i) = queue.pop_front() {
+        if !std::mem::replace(&mut reached[i], true) {
+            queue.extend(successors(i));
+        }
+    }
+    let mut ends = vec![false; n];
+    loop {
+        let mut changed = false;
+        for i in 0..n {
+            if !ends[i] && (report.steps[i].purchase || successors(i).any(|j| ends[j])) {
+                ends[i] = true;
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    for (i, (key, _)) in raw.steps.get_ref().iter().enumerate() {
+        let name = key.get_ref();
+        if !reached[i] {
+            errors.at(
+                source,
+                key.span(),
+                format!("step `{name}` is unreachable"),
+                "no start, `next` or option leads to it: link to it from another step or delete it".into(),
+            );
+        } else if !ends[i] {
+            let what = if successors(i).all(|j| j == i) { "a dead end" } else { "a closed loop" };
+            errors.at(
+                source,
+                key.span(),
+                format!("the purchase cannot be reached from step `{name}` ({what})"),
+                "every way forward must eventually lead to a step with `purchase = true`".into(),
+            );
+        }
+    }
+    if errors.0.len() == before {
+        for (start, which) in [(report.start_new, &raw.start.get_ref().new), (report.start_returning, &raw.start.get_ref().returning)] {
+            let path = report.default_path(start);
+            let last = *path.last().unwrap_or(&start);
+            if !report.steps[last].purchase {
+                errors.at(
+                    source,
+                    which.span(),
+                    format!(
+                        "the default path from `{}` loops at step `{}` without reaching the purchase",
+                        which.get_ref(),
+                        report.steps[last].name
+                    ),
+                    "a visitor who never picks a quick reply must reach the purchase by following `next`".into(),
+                );
+            }
+        }
+    }
+}
+
+/// A visitor who never picks an option still sees the price before the purchase.
+fn check_price_on_default_path(source: &Source, raw: &RawDialogue, report: &Report, errors: &mut Errors) {
+    for (start, which) in [(report.start_new, &raw.start.get_ref().new), (report.start_returning, &raw.start.get_ref().returning)] {
+        let path = report.default_path(start);
+        for (locale, texts) in LOCALES.iter().zip(&report.texts) {
+            let shown = path.iter().filter(|&&s| !report.steps[s].purchase).any(|&s| {
+                texts.steps[s].messages.iter().any(|m| m.pieces.contains(&Piece::Price))
+            });
+            if !shown {
+                errors.at(
+                    source,
+                    which.span(),
+                    format!("the default path from `{}` never shows `{{price}}` in `{}`", which.get_ref(), locale.code),
+                    "a visitor who never picks a quick reply must see the price before the purchase: put `{price} {currency}` in a message of a step on the `next` path".into(),
+                );
+            }
+        }
+    }
+}
+
+fn check_text(source: &Source, text: &Spanned<String>, placeholders: bool, errors: &mut Errors) -> Option<Text> {
+    let value = text.get_ref();
+    if value.trim().is_empty() {
+        errors.at(source, text.span(), "empty message text".into(), "write the message or remove it".into());
+        return None;
+    }
+    match text::parse(value) {
+        Ok(pieces) if !placeholders && pieces.iter().any(|p| !matches!(p, Piece::Literal(_))) => {
+            errors.at(
+                source,
+                text.span(),
+                "the post-payment dialogue has no price or currency to show".into(),
+                "remove `{price}` and `{currency}` from [success] and [failure] texts".into(),
+            );
+            None
+        }
+        Ok(pieces) => Some(Text { source: value.clone(), pieces }),
+        Err(e) => {
+            // Point inside the string when it is written without escapes, else at the string.
+            let span = text.span();
+            let raw = source.text.get(span.clone()).unwrap_or_default();
+            let span = if raw.len() == value.len() + 2 && &raw[1..raw.len() - 1] == value {
+                span.start + 1 + e.offset..span.start + 1 + e.offset + e.len
+            } else {
+                span
+            };
+            errors.at(source, span, e.message, e.help);
+            None
+        }
+    }
+}
+
+/// `placeholders`: whether `{price}` and `{currency}` are known where these are sent
+/// (not in the post-payment dialogue, which has no price).
+fn check_messages(
+    source: &Source,
+    list: &Spanned<Vec<Spanned<String>>>,
+    what: &str,
+    placeholders: bool,
+    errors: &mut Errors,
+) -> Vec<Text> {
+    if list.get_ref().is_empty() {
+        errors.at(
+            source,
+            list.span(),
+            format!("{what} has no messages"),
+            "a chunk needs at least one message: add one to the list".into(),
+        );
+    }
+    list.get_ref().iter().filter_map(|t| check_text(source, t, placeholders, errors)).collect()
+}
+
+fn check_locale(report: &Report, code: &str, source: &Source, raw: &RawLocale, errors: &mut Errors) -> Option<LocaleTexts> {
+    let before = errors.0.len();
+    if raw.title.get_ref().trim().is_empty() {
+        errors.at(source, raw.title.span(), "empty `title`".into(), "write the question the report answers".into());
+    }
+    let texts = raw.steps.get_ref();
+    for key in texts.keys() {
+        if !report.steps.iter().any(|s| &s.name == key.get_ref()) {
+            errors.at(
+                source,
+                key.span(),
+                format!("texts for undefined step `{}`", key.get_ref()),
+                suggest(key.get_ref(), report.steps.iter().map(|s| s.name.as_str())),
+            );
+        }
+    }
+    let mut steps = Vec::new();
+    for step in &report.steps {
+        let Some((_, step_texts)) = texts.get_key_value(step.name.as_str()) else {
+            errors.at(
+                source,
+                raw.steps.span(),
+                format!("step `{}` has no text in `{code}`", step.name),
+                format!("add [steps.{}] with its `messages` to this file", step.name),
+            );
+            continue;
+        };
+        let step_texts = step_texts.get_ref();
+        let what = format!("step `{}`", step.name);
+        let messages = check_messages(source, &step_texts.messages, &what, true, errors);
+        let labels = step_texts.options.as_ref();
+        let mut options = Vec::new();
+        for option in &step.options {
+            match labels.and_then(|l| l.get_ref().get(option.id.as_str())) {
+                Some(label) => match text::parse(label.get_ref()) {
+                    Ok(pieces) if label.get_ref().trim().is_empty() => {
+                        let _ = pieces;
+                        errors.at(source, label.span(), "empty quick-reply label".into(), "write the button's text".into());
+                    }
+                    Ok(pieces) => match pieces.as_slice() {
+                        [Piece::Literal(text)] => options.push(text.clone()),
+                        _ => errors.at(
+                            source,
+                            label.span(),
+                            "quick-reply labels cannot hold placeholders".into(),
+                            "write the label as plain text; `{{` and `}}` give literal braces".into(),
+                        ),
+                    },
+                    Err(e) => errors.at(source, label.span(), e.message, e.help),
+                },
+                None => errors.at(
+                    source,
+                    labels.map_or_else(|| step_texts.messages.span(), Spanned::span),
+                    format!("option `{}` of step `{}` has no label in `{code}`", option.id, step.name),
+                    format!("add `{} = \"...\"` to the step's `options`", option.id),
+                ),
+            }
+        }
+        for key in labels.iter().flat_map(|l| l.get_ref().keys()) {
+            if !step.options.iter().any(|o| &o.id == key.get_ref()) {
+                errors.at(
+                    source,
+                    key.span(),
+                    format!("label for undefined option `{}` of step `{}`", key.get_ref(), step.name),
+                    if step.options.is_empty() {
+                        "this step offers no quick replies in dialogue.toml".to_owned()
+                    } else {
+                        suggest(key.get_ref(), step.options.iter().map(|o| o.id.as_str()))
+                    },
+                );
+            }
+        }
+        steps.push(StepTexts { messages, options });
+    }
+    let success = raw.success.get_ref();
+    let thanks = check_messages(source, &success.thanks, "the success `thanks`", false, errors);
+    let goodbye = check_messages(source, &success.goodbye, "the success `goodbye`", false, errors);
+    let link = match &success.link {
+        Some(link) => check_text(source, link, false, errors),
+        None => {
+            errors.at(
+                source,
+                raw.success.span(),
+                "the success dialogue has no link message".into(),
+                "add `link = \"...\"` to [success]: the message that carries the report link".into(),
+            );
+            None
+        }
+    };
+    let failure = check_messages(source, &raw.failure.get_ref().messages, "the failure dialogue", false, errors);
+    let link = link?;
+    (errors.0.len() == before).then(|| LocaleTexts {
+        title: raw.title.get_ref().clone(),
+        steps,
+        success: Success { thanks, link, goodbye },
+        failure,
+    })
+}

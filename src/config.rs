@@ -1,0 +1,140 @@
+//! Server configuration: command-line flags, each with a `CHATBOT_*` environment
+//! fallback and a default that works out of the box.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// The chatbot server of the astrology shop: sells reports over WebSocket dialogues.
+#[derive(Debug, Parser)]
+#[command(name = "chatbot", version, about)]
+pub struct Cli {
+    #[command(flatten)]
+    pub server: ServerArgs,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Print a report's dialogue as a graph (steps, default and option edges, purchase).
+    Graph {
+        /// The report id, e.g. `newjob`.
+        report: String,
+        #[arg(long, value_enum, default_value_t = GraphFormat::Mermaid)]
+        format: GraphFormat,
+        /// Read dialogues from this folder instead of the catalogue compiled in.
+        #[arg(long)]
+        dialogues: Option<std::path::PathBuf>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GraphFormat {
+    Mermaid,
+    Dot,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ServerArgs {
+    /// Address to listen on.
+    #[arg(long, env = "CHATBOT_ADDR", default_value = "127.0.0.1:8000")]
+    pub addr: SocketAddr,
+    /// Pause between two messages of a chunk, in milliseconds (0 sends a chunk at once).
+    #[arg(long, env = "CHATBOT_INTERVAL_MS", default_value_t = 2000)]
+    pub interval_ms: u64,
+    /// Seconds a new connection may take to send its first message before it is closed (1008).
+    #[arg(long, env = "CHATBOT_FIRST_MESSAGE_TIMEOUT_S", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..))]
+    pub first_message_timeout_s: u64,
+    /// Seconds the bot waits for an answer after a `waiting` message before it closes (1000).
+    #[arg(long, env = "CHATBOT_IDLE_TIMEOUT_S", default_value_t = 300, value_parser = clap::value_parser!(u64).range(1..))]
+    pub idle_timeout_s: u64,
+    /// Most WebSocket connections open at once; more are closed with 1013.
+    /// Default: what the open-file limit allows, less a reserve for the listener and logs.
+    #[arg(long, env = "CHATBOT_MAX_CONNECTIONS", value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_connections: Option<u64>,
+    /// Largest client frame or message, in bytes; a larger one is closed with 1009.
+    #[arg(long, env = "CHATBOT_MAX_MESSAGE_BYTES", default_value_t = 4096, value_parser = clap::value_parser!(u64).range(256..=1_048_576))]
+    pub max_message_bytes: u64,
+    /// Path of the report reading the post-payment link points to; `{report_id}` is replaced
+    /// by the report's id. Must be an absolute path without `?` or `#`.
+    #[arg(long, env = "CHATBOT_READING_PATH", default_value = "/api/reading/{report_id}/")]
+    pub reading_path: String,
+    /// Seconds open sessions get to close (1001) on shutdown before the process exits.
+    #[arg(long, env = "CHATBOT_SHUTDOWN_GRACE_S", default_value_t = 10)]
+    pub shutdown_grace_s: u64,
+    /// Log line format. Filter with `RUST_LOG` (default `info`).
+    #[arg(long, env = "CHATBOT_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+}
+
+/// A configuration value that cannot work.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("--reading-path must start with a single `/` and hold no `?`, `#`, `\\`, spaces or control characters (got {0:?})")]
+    ReadingPath(String),
+}
+
+/// The validated configuration the server runs with.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub addr: SocketAddr,
+    pub interval: Duration,
+    pub first_message_timeout: Duration,
+    pub idle_timeout: Duration,
+    pub max_connections: usize,
+    pub max_message_bytes: usize,
+    pub reading_path: String,
+    pub shutdown_grace: Duration,
+}
+
+/// Connections allowed when neither the flag nor the open-file limit says otherwise.
+pub const DEFAULT_MAX_CONNECTIONS: usize = 10_000;
+
+impl Config {
+    /// Checks the flags. `open_files` is the process's open-file limit, if known.
+    pub fn from_args(args: &ServerArgs, open_files: Option<u64>) -> Result<Config, ConfigError> {
+        let path = &args.reading_path;
+        let bad = |c: char| matches!(c, '?' | '#' | '\\') || c.is_whitespace() || c.is_control();
+        if !path.starts_with('/') || path.starts_with("//") || path.contains(bad) {
+            return Err(ConfigError::ReadingPath(path.clone()));
+        }
+        let max_connections = match (args.max_connections, open_files) {
+            (Some(n), _) => n,
+            // Keep room for the listener, log files, metrics and accepted-but-refused sockets.
+            (None, Some(limit)) => limit.saturating_sub(limit / 20 + 64).max(1),
+            (None, None) => DEFAULT_MAX_CONNECTIONS as u64,
+        };
+        Ok(Config {
+            addr: args.addr,
+            interval: Duration::from_millis(args.interval_ms),
+            first_message_timeout: Duration::from_secs(args.first_message_timeout_s),
+            idle_timeout: Duration::from_secs(args.idle_timeout_s),
+            max_connections: usize::try_from(max_connections).unwrap_or(usize::MAX),
+            max_message_bytes: usize::try_from(args.max_message_bytes).unwrap_or(4096),
+            reading_path: path.clone(),
+            shutdown_grace: Duration::from_secs(args.shutdown_grace_s),
+        })
+    }
+
+    /// The defaults of the flags, on port 0 of loopback, with no pause between messages:
+    /// what tests and benchmarks start from.
+    pub fn for_tests() -> Config {
+        let args = Cli::parse_from(["chatbot", "--addr", "127.0.0.1:0", "--interval-ms", "0"]).server;
+        let mut config = Config::from_args(&args, None).unwrap_or_else(|e| unreachable!("{e}"));
+        config.max_connections = DEFAULT_MAX_CONNECTIONS;
+        config
+    }
+
+    /// The reading path of one report.
+    pub fn reading_path_of(&self, report_id: &str) -> String {
+        self.reading_path.replace("{report_id}", report_id)
+    }
+}

@@ -1,0 +1,156 @@
+//! The socket loop of one WebSocket connection: it paces a dialogue's frames, reads
+//! while it sends, enforces the timers, and closes with the right code. One task per
+//! connection, and every timer lives inside it, so nothing outlives the connection.
+
+use std::time::Duration;
+
+use axum::extract::ws::{CloseFrame, Message, WebSocket};
+use futures_util::SinkExt;
+use tokio::time::Instant;
+use tokio_util::sync::CancellationToken;
+
+use crate::protocol::{self, ClientError, close};
+use crate::session::Dialogue;
+
+/// The timings a connection runs with.
+#[derive(Debug, Clone, Copy)]
+pub struct Timing {
+    pub interval: Duration,
+    pub first_message_timeout: Duration,
+    pub idle_timeout: Duration,
+}
+
+/// How long the server waits for the client's half of the closing handshake.
+const CLOSE_HANDSHAKE: Duration = Duration::from_secs(2);
+
+/// How a connection ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct End {
+    /// The close code the server sent; `None` if the client went away first.
+    pub code: Option<u16>,
+    /// The client error that ended it, if any.
+    pub error: Option<ClientError>,
+}
+
+enum Phase {
+    /// Waiting for the first message (or the next answer): `first` tells which timeout.
+    Waiting { first: bool },
+    /// `next` frames of the current run are sent; the next one is due at the deadline.
+    Sending { next: usize },
+}
+
+/// Drives `dialogue` over `socket` until the conversation ends.
+pub async fn run<D: Dialogue>(socket: &mut WebSocket, dialogue: &mut D, timing: Timing, shutdown: &CancellationToken, mut on_run: impl FnMut(&D)) -> End {
+    let mut phase = Phase::Waiting { first: true };
+    let deadline = tokio::time::sleep(timing.first_message_timeout);
+    tokio::pin!(deadline);
+    let cancelled = shutdown.cancelled();
+    tokio::pin!(cancelled);
+    loop {
+        tokio::select! {
+            biased;
+            () = &mut cancelled => return close_with(socket, close::GOING_AWAY, None).await,
+            () = &mut deadline => match phase {
+                Phase::Waiting { first: true } => return close_with(socket, close::POLICY, None).await,
+                Phase::Waiting { first: false } => return close_with(socket, close::NORMAL, None).await,
+                Phase::Sending { next } => {
+                    let due = deadline.deadline();
+                    match send_from(socket, dialogue, next, timing, due).await {
+                        Ok(Some(phase_next)) => {
+                            deadline.as_mut().reset(phase_next.1);
+                            phase = phase_next.0;
+                        }
+                        Ok(None) => return close_with(socket, close::NORMAL, None).await,
+                        Err(()) => return End { code: None, error: None },
+                    }
+                }
+            },
+            message = socket.recv() => {
+                let text = match message {
+                    None => return End { code: None, error: None },
+                    Some(Ok(Message::Text(text))) => text,
+                    Some(Ok(Message::Binary(_))) => return reject(socket, ClientError::Binary).await,
+                    Some(Ok(Message::Ping(_) | Message::Pong(_))) => continue,
+                    Some(Ok(Message::Close(_))) => {
+                        // tungstenite queued the reply; flushing sends it.
+                        let _ = socket.flush().await;
+                        return End { code: None, error: None };
+                    }
+                    Some(Err(error)) => return read_failed(socket, error).await,
+                };
+                match phase {
+                    Phase::Sending { .. } => {
+                        if let Err(error) = dialogue.check_while_sending(&text) {
+                            return reject(socket, error).await;
+                        }
+                    }
+                    Phase::Waiting { .. } => {
+                        if let Err(error) = dialogue.on_message(&text) {
+                            return reject(socket, error).await;
+                        }
+                        on_run(dialogue);
+                        match send_from(socket, dialogue, 0, timing, Instant::now()).await {
+                            Ok(Some(phase_next)) => {
+                                deadline.as_mut().reset(phase_next.1);
+                                phase = phase_next.0;
+                            }
+                            Ok(None) => return close_with(socket, close::NORMAL, None).await,
+                            Err(()) => return End { code: None, error: None },
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Sends frame `next` of the current run (and, with no interval, all the rest), due at
+/// `due`. Returns the next phase and its deadline, or `None` when the conversation ends.
+async fn send_from<D: Dialogue>(socket: &mut WebSocket, dialogue: &D, next: usize, timing: Timing, due: Instant) -> Result<Option<(Phase, Instant)>, ()> {
+    let count = dialogue.frame_count();
+    let last = if timing.interval.is_zero() { count } else { (next + 1).min(count) };
+    for index in next..last {
+        socket.feed(Message::Text(dialogue.frame(index).into())).await.map_err(drop)?;
+    }
+    socket.flush().await.map_err(drop)?;
+    if last < count {
+        Ok(Some((Phase::Sending { next: last }, due + timing.interval)))
+    } else if dialogue.ends_after_run() {
+        Ok(None)
+    } else {
+        Ok(Some((Phase::Waiting { first: false }, Instant::now() + timing.idle_timeout)))
+    }
+}
+
+/// Answers a bad message with its error and closes with 1008.
+async fn reject(socket: &mut WebSocket, error: ClientError) -> End {
+    let frame = protocol::error_frame(&error);
+    if socket.send(Message::Text(frame.into())).await.is_err() {
+        return End { code: None, error: Some(error) };
+    }
+    close_with(socket, close::POLICY, Some(error)).await
+}
+
+/// A read that failed: too big (1009), not UTF-8 (an error, 1008), or a broken peer.
+async fn read_failed(socket: &mut WebSocket, error: axum::Error) -> End {
+    use tungstenite::error::{CapacityError, Error};
+    match error.into_inner().downcast::<Error>().map(|e| *e) {
+        Ok(Error::Capacity(CapacityError::MessageTooLong { .. })) => close_with(socket, close::TOO_BIG, None).await,
+        Ok(Error::Utf8(_)) => reject(socket, ClientError::Utf8).await,
+        Ok(Error::Protocol(_)) => close_with(socket, close::PROTOCOL_ERROR, None).await,
+        _ => End { code: None, error: None },
+    }
+}
+
+/// Sends a close frame with `code`, then waits briefly for the client's close reply so
+/// that everything sent before it is read by the client before the TCP connection ends.
+pub async fn close_with(socket: &mut WebSocket, code: u16, error: Option<ClientError>) -> End {
+    let frame = CloseFrame { code, reason: "".into() };
+    if socket.send(Message::Close(Some(frame))).await.is_ok() {
+        let _ = tokio::time::timeout(CLOSE_HANDSHAKE, async {
+            while let Some(Ok(_)) = socket.recv().await {}
+        })
+        .await;
+    }
+    End { code: Some(code), error }
+}

@@ -1,0 +1,62 @@
+//! The chatbot server of the astrology shop, as a library: `main.rs` only parses flags
+//! and calls [`run`]; tests start a [`Server`] in-process on port 0.
+//!
+//! - [`catalogue`]: the reports and dialogues, compiled in from `dialogues/`;
+//! - [`protocol`]: client messages, bot frames, error sentences, close codes;
+//! - [`price`] and [`report_url`]: the two values a client sends that the bot shows back;
+//! - [`session`]: what a dialogue says and how it moves (no sockets, no clocks);
+//! - [`connection`]: the socket loop that paces a dialogue and enforces the timers;
+//! - [`server`]: routes, upgrade, connection limit, shutdown; [`demo`]: the demo pages;
+//! - [`config`], [`system`]: flags, logging and the open-file limit.
+
+extern crate self as chatbot;
+
+pub mod catalogue;
+pub mod config;
+pub mod connection;
+pub mod demo;
+pub mod graph;
+pub mod price;
+pub mod protocol;
+pub mod report_url;
+pub mod server;
+pub mod session;
+pub mod system;
+
+pub use config::Config;
+pub use server::Server;
+
+/// Why the program stopped with an error.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    Config(#[from] config::ConfigError),
+    #[error("cannot listen on {addr}: {source}")]
+    Bind { addr: std::net::SocketAddr, source: std::io::Error },
+    #[error(transparent)]
+    Graph(#[from] graph::GraphError),
+    #[error("cannot start the runtime: {0}")]
+    Runtime(std::io::Error),
+}
+
+/// Runs the command line: the server (until Ctrl-C or SIGTERM), or a subcommand.
+pub fn run(cli: config::Cli) -> Result<(), Error> {
+    if let Some(config::Command::Graph { report, format, dialogues }) = &cli.command {
+        print!("{}", graph::render(report, *format, dialogues.as_deref())?);
+        return Ok(());
+    }
+    system::init_logging(cli.server.log_format);
+    let open_files = system::raise_open_file_limit();
+    let config = Config::from_args(&cli.server, open_files)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(Error::Runtime)?;
+    runtime.block_on(async {
+        let server = Server::start(config.clone()).await.map_err(|source| Error::Bind { addr: config.addr, source })?;
+        tracing::info!(addr = %server.addr(), max_connections = config.max_connections, "serving; demo pages at http://{}/", server.addr());
+        system::shutdown_signal().await;
+        tracing::info!(live_sessions = server.live_sessions(), "shutting down");
+        if !server.shutdown().await {
+            tracing::warn!("some sessions did not close within the grace period");
+        }
+        Ok(())
+    })
+}
