@@ -4,8 +4,8 @@
 
 use std::time::Duration;
 
-use axum::extract::ws::{CloseFrame, Message, WebSocket};
-use futures_util::SinkExt;
+use axum::extract::ws::{CloseFrame, Message};
+use futures_util::{Sink, SinkExt, Stream, StreamExt};
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
@@ -19,6 +19,12 @@ pub struct Timing {
     pub first_message_timeout: Duration,
     pub idle_timeout: Duration,
 }
+
+/// What the loop reads from and writes to: axum's `WebSocket` on the server, any
+/// in-memory pair in tests.
+pub trait Socket: Stream<Item = Result<Message, axum::Error>> + Sink<Message, Error = axum::Error> + Unpin + Send {}
+
+impl<S> Socket for S where S: Stream<Item = Result<Message, axum::Error>> + Sink<Message, Error = axum::Error> + Unpin + Send {}
 
 /// How long the server waits for the client's half of the closing handshake.
 const CLOSE_HANDSHAKE: Duration = Duration::from_secs(2);
@@ -40,7 +46,7 @@ enum Phase {
 }
 
 /// Drives `dialogue` over `socket` until the conversation ends.
-pub async fn run<D: Dialogue>(socket: &mut WebSocket, dialogue: &mut D, timing: Timing, shutdown: &CancellationToken, mut on_run: impl FnMut(&D)) -> End {
+pub async fn run<D: Dialogue>(socket: &mut impl Socket, dialogue: &mut D, timing: Timing, shutdown: &CancellationToken, mut on_run: impl FnMut(&D)) -> End {
     let mut phase = Phase::Waiting { first: true };
     let deadline = tokio::time::sleep(timing.first_message_timeout);
     tokio::pin!(deadline);
@@ -65,7 +71,7 @@ pub async fn run<D: Dialogue>(socket: &mut WebSocket, dialogue: &mut D, timing: 
                     }
                 }
             },
-            message = socket.recv() => {
+            message = socket.next() => {
                 let text = match message {
                     None => return End { code: None, error: None },
                     Some(Ok(Message::Text(text))) => text,
@@ -106,7 +112,7 @@ pub async fn run<D: Dialogue>(socket: &mut WebSocket, dialogue: &mut D, timing: 
 
 /// Sends frame `next` of the current run (and, with no interval, all the rest), due at
 /// `due`. Returns the next phase and its deadline, or `None` when the conversation ends.
-async fn send_from<D: Dialogue>(socket: &mut WebSocket, dialogue: &D, next: usize, timing: Timing, due: Instant) -> Result<Option<(Phase, Instant)>, ()> {
+async fn send_from<D: Dialogue>(socket: &mut impl Socket, dialogue: &D, next: usize, timing: Timing, due: Instant) -> Result<Option<(Phase, Instant)>, ()> {
     let count = dialogue.frame_count();
     let last = if timing.interval.is_zero() { count } else { (next + 1).min(count) };
     for index in next..last {
@@ -123,7 +129,7 @@ async fn send_from<D: Dialogue>(socket: &mut WebSocket, dialogue: &D, next: usiz
 }
 
 /// Answers a bad message with its error and closes with 1008.
-async fn reject(socket: &mut WebSocket, error: ClientError) -> End {
+async fn reject(socket: &mut impl Socket, error: ClientError) -> End {
     let frame = protocol::error_frame(&error);
     if socket.send(Message::Text(frame.into())).await.is_err() {
         return End { code: None, error: Some(error) };
@@ -132,11 +138,12 @@ async fn reject(socket: &mut WebSocket, error: ClientError) -> End {
 }
 
 /// A read that failed: too big (1009), not UTF-8 (an error, 1008), or a broken peer.
-async fn read_failed(socket: &mut WebSocket, error: axum::Error) -> End {
-    use tungstenite::error::{CapacityError, Error};
+async fn read_failed(socket: &mut impl Socket, error: axum::Error) -> End {
+    use tungstenite::error::{CapacityError, Error, ProtocolError};
     match error.into_inner().downcast::<Error>().map(|e| *e) {
         Ok(Error::Capacity(CapacityError::MessageTooLong { .. })) => close_with(socket, close::TOO_BIG, None).await,
         Ok(Error::Utf8(_)) => reject(socket, ClientError::Utf8).await,
+        Ok(Error::Protocol(ProtocolError::ResetWithoutClosingHandshake)) => End { code: None, error: None },
         Ok(Error::Protocol(_)) => close_with(socket, close::PROTOCOL_ERROR, None).await,
         _ => End { code: None, error: None },
     }
@@ -144,11 +151,11 @@ async fn read_failed(socket: &mut WebSocket, error: axum::Error) -> End {
 
 /// Sends a close frame with `code`, then waits briefly for the client's close reply so
 /// that everything sent before it is read by the client before the TCP connection ends.
-pub async fn close_with(socket: &mut WebSocket, code: u16, error: Option<ClientError>) -> End {
+pub async fn close_with(socket: &mut impl Socket, code: u16, error: Option<ClientError>) -> End {
     let frame = CloseFrame { code, reason: "".into() };
     if socket.send(Message::Close(Some(frame))).await.is_ok() {
         let _ = tokio::time::timeout(CLOSE_HANDSHAKE, async {
-            while let Some(Ok(_)) = socket.recv().await {}
+            while let Some(Ok(_)) = socket.next().await {}
         })
         .await;
     }

@@ -57,7 +57,7 @@ pub enum ClientError {
     IsNewVisitor,
     #[error("price must be a finite number of 0 or more")]
     Price,
-    #[error("currency must be a string of 1 to 32 characters")]
+    #[error("currency must be a string of 1 to 32 characters without control characters")]
     Currency,
     #[error("message must be a string")]
     TextType,
@@ -126,6 +126,13 @@ fn present<'de, D: Deserializer<'de>>(d: D) -> Result<Option<&'de RawValue>, D::
 
 impl<'a> Fields<'a> {
     fn parse(text: &'a str) -> Result<Self, ClientError> {
+        // serde would also read a struct from a JSON array; only objects are messages.
+        if !text.trim_start_matches([' ', '\t', '\n', '\r']).starts_with('{') {
+            return Err(match serde_json::from_str::<serde::de::IgnoredAny>(text) {
+                Ok(_) => ClientError::NotObject,
+                Err(_) => ClientError::NotJson,
+            });
+        }
         serde_json::from_str(text).map_err(|e| {
             let message = e.to_string();
             if let Some(rest) = message.strip_prefix("duplicate field `") {
@@ -211,7 +218,7 @@ impl First {
         let price = price(fields.price.ok_or(ClientError::Missing("price"))?)?;
         let raw = fields.currency.ok_or(ClientError::Missing("currency"))?;
         let currency = string(raw)
-            .filter(|c| CURRENCY_CHARS.contains(&c.chars().count()))
+            .filter(|c| CURRENCY_CHARS.contains(&c.chars().count()) && !c.contains(char::is_control))
             .ok_or(ClientError::Currency)?;
         let answer = Answer::from_fields(&fields)?;
         Ok(First { lang, new_visitor, price, currency, answer })

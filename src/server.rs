@@ -3,7 +3,6 @@
 
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use axum::Router;
 use axum::extract::rejection::PathRejection;
@@ -12,7 +11,7 @@ use axum::extract::{Path, State};
 use axum::response::Response;
 use axum::routing::get;
 use tokio::net::TcpListener;
-use tokio::sync::Notify;
+use tokio::sync::watch;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
@@ -48,10 +47,9 @@ impl Endpoint {
 pub struct App {
     pub config: Config,
     timing: Timing,
-    /// Open WebSocket connections (sessions), counted from the upgrade to the task's end.
-    live: AtomicUsize,
-    /// Notified when `live` drops to zero.
-    idle: Notify,
+    /// Open WebSocket connections (sessions), counted from the upgrade to the task's end;
+    /// a watch, so shutdown (and tests) can wait for a count without polling.
+    live: watch::Sender<usize>,
     shutdown: CancellationToken,
 }
 
@@ -62,12 +60,17 @@ impl App {
             first_message_timeout: config.first_message_timeout,
             idle_timeout: config.idle_timeout,
         };
-        Arc::new(App { config, timing, live: AtomicUsize::new(0), idle: Notify::new(), shutdown: CancellationToken::new() })
+        Arc::new(App { config, timing, live: watch::Sender::new(0), shutdown: CancellationToken::new() })
     }
 
     /// Sessions whose connection is open right now.
     pub fn live_sessions(&self) -> usize {
-        self.live.load(Ordering::Acquire)
+        *self.live.borrow()
+    }
+
+    /// Resolves once exactly `n` sessions are live.
+    pub async fn until_live(&self, n: usize) {
+        let _ = self.live.subscribe().wait_for(|&live| live == n).await;
     }
 
     pub fn is_shutting_down(&self) -> bool {
@@ -77,10 +80,12 @@ impl App {
     /// Claims a connection slot, unless the server is at its limit.
     fn claim(self: &Arc<Self>) -> Option<Slot> {
         let max = self.config.max_connections;
-        self.live
-            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| (n < max).then_some(n + 1))
-            .ok()
-            .map(|_| Slot(self.clone()))
+        let claimed = self.live.send_if_modified(|live| {
+            let free = *live < max;
+            *live += usize::from(free);
+            free
+        });
+        claimed.then(|| Slot(self.clone()))
     }
 }
 
@@ -89,9 +94,7 @@ struct Slot(Arc<App>);
 
 impl Drop for Slot {
     fn drop(&mut self) {
-        if self.0.live.fetch_sub(1, Ordering::AcqRel) == 1 {
-            self.0.idle.notify_waiters();
-        }
+        self.0.live.send_modify(|live| *live -= 1);
     }
 }
 
@@ -217,18 +220,7 @@ impl Server {
     pub async fn shutdown(self) -> bool {
         self.app.shutdown.cancel();
         let grace = self.app.config.shutdown_grace;
-        let app = self.app.clone();
-        let drained = tokio::time::timeout(grace, async move {
-            loop {
-                let idle = app.idle.notified();
-                if app.live_sessions() == 0 {
-                    break;
-                }
-                idle.await;
-            }
-        })
-        .await
-        .is_ok();
+        let drained = tokio::time::timeout(grace, self.app.until_live(0)).await.is_ok();
         let _ = tokio::time::timeout(grace, self.task).await;
         drained
     }

@@ -1,0 +1,186 @@
+//! A real WebSocket client against an in-process server on port 0.
+#![allow(dead_code)]
+
+use std::time::Duration;
+
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use axum::extract::ws;
+use chatbot::connection::{self, End, Timing};
+use chatbot::session::Dialogue;
+use chatbot::{Config, Server};
+use futures_util::{Sink, SinkExt, Stream, StreamExt};
+use serde_json::{Value, json};
+use tokio::io::DuplexStream;
+use tokio::net::TcpStream;
+use tokio::task::JoinHandle;
+use tokio_tungstenite::tungstenite::protocol::{CloseFrame, Role};
+use tokio_tungstenite::tungstenite::{self, Message};
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
+use tokio_util::sync::CancellationToken;
+
+pub type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
+
+/// A client end: a real socket, or the in-memory pipe of [`in_memory`].
+pub trait Client: Stream<Item = Result<Message, tungstenite::Error>> + Sink<Message, Error = tungstenite::Error> + Unpin {}
+impl<S> Client for S where S: Stream<Item = Result<Message, tungstenite::Error>> + Sink<Message, Error = tungstenite::Error> + Unpin {}
+
+pub async fn server(config: Config) -> Server {
+    Server::start(config).await.expect("server starts")
+}
+
+pub async fn start() -> Server {
+    server(Config::for_tests()).await
+}
+
+pub async fn connect(server: &Server, path: &str) -> Socket {
+    let url = format!("ws://{}{path}", server.addr());
+    tokio_tungstenite::connect_async(url).await.expect("upgrade").0
+}
+
+/// What the client saw: a frame, or the close (with its code).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Seen {
+    Frame(Value),
+    Closed(Option<u16>),
+}
+
+/// The next frame or close; a close is also returned when the connection just ends.
+pub async fn next(socket: &mut impl Client) -> Seen {
+    loop {
+        match socket.next().await {
+            Some(Ok(Message::Text(text))) => {
+                return Seen::Frame(serde_json::from_str(&text).expect("server frames are JSON"));
+            }
+            Some(Ok(Message::Close(frame))) => return Seen::Closed(frame.map(|f| u16::from(f.code))),
+            Some(Ok(Message::Ping(_) | Message::Pong(_))) => continue,
+            Some(Ok(other)) => panic!("unexpected frame {other:?}"),
+            Some(Err(_)) | None => return Seen::Closed(None),
+        }
+    }
+}
+
+pub async fn frame(socket: &mut impl Client) -> Value {
+    match next(socket).await {
+        Seen::Frame(value) => value,
+        Seen::Closed(code) => panic!("expected a frame, got close {code:?}"),
+    }
+}
+
+pub async fn closed(socket: &mut impl Client) -> Option<u16> {
+    match next(socket).await {
+        Seen::Closed(code) => code,
+        Seen::Frame(value) => panic!("expected close, got {value}"),
+    }
+}
+
+pub async fn send(socket: &mut impl Client, value: &Value) {
+    socket.send(Message::text(value.to_string())).await.expect("send");
+}
+
+pub async fn send_raw(socket: &mut impl Client, message: Message) {
+    let _ = socket.send(message).await;
+}
+
+/// Reads frames until a `waiting` one or the close; returns them and the close code.
+pub async fn chunk(socket: &mut impl Client) -> (Vec<Value>, Option<Option<u16>>) {
+    let mut frames = Vec::new();
+    loop {
+        match next(socket).await {
+            Seen::Frame(value) => {
+                let waiting = value["status"] == "waiting";
+                frames.push(value);
+                if waiting {
+                    return (frames, None);
+                }
+            }
+            Seen::Closed(code) => return (frames, Some(code)),
+        }
+    }
+}
+
+pub fn first(lang: &str, new_visitor: bool) -> Value {
+    json!({"lang": lang, "is_new_visitor": new_visitor, "price": 250, "currency": "USD"})
+}
+
+/// Expects `{"error": ...}` naming `needle`, then close 1008.
+pub async fn expect_error(socket: &mut impl Client, needle: &str) -> String {
+    let value = frame(socket).await;
+    let error = value["error"].as_str().unwrap_or_else(|| panic!("expected an error frame, got {value}")).to_owned();
+    assert!(error.contains(needle), "error {error:?} should name {needle:?}");
+    assert_eq!(value.as_object().map(|o| o.len()), Some(1), "{value}");
+    assert_eq!(closed(socket).await, Some(1008));
+    error
+}
+
+/// Waits until the server holds `n` live sessions (an event, not a poll).
+pub async fn live_becomes(server: &Server, n: usize) {
+    let waited = tokio::time::timeout(Duration::from_secs(10), server.app().until_live(n)).await;
+    assert!(waited.is_ok(), "live sessions stayed {} (want {n})", server.live_sessions());
+}
+
+/// Runs the server's socket loop over an in-memory pipe: no kernel sockets, so tokio's
+/// paused clock drives every timer exactly. Returns the client end and the loop's task.
+pub async fn in_memory<D: Dialogue + Send + Sync + 'static>(
+    mut dialogue: D,
+    timing: Timing,
+    shutdown: CancellationToken,
+) -> (WebSocketStream<DuplexStream>, JoinHandle<End>) {
+    let (client, server) = tokio::io::duplex(64 * 1024);
+    let config = tungstenite::protocol::WebSocketConfig::default().max_message_size(Some(4096)).max_frame_size(Some(4096));
+    let server = WebSocketStream::from_raw_socket(server, Role::Server, Some(config)).await;
+    let client = WebSocketStream::from_raw_socket(client, Role::Client, None).await;
+    let task = tokio::spawn(async move {
+        let mut pipe = Pipe(server);
+        connection::run(&mut pipe, &mut dialogue, timing, &shutdown, |_| {}).await
+    });
+    (client, task)
+}
+
+/// The server end of the pipe, speaking axum's message types like `WebSocket` does.
+struct Pipe(WebSocketStream<DuplexStream>);
+
+fn to_axum(message: Message) -> ws::Message {
+    match message {
+        Message::Text(t) => ws::Message::Text(t.as_str().into()),
+        Message::Binary(b) => ws::Message::Binary(b),
+        Message::Ping(b) => ws::Message::Ping(b),
+        Message::Pong(b) => ws::Message::Pong(b),
+        Message::Close(f) => ws::Message::Close(f.map(|f| ws::CloseFrame { code: f.code.into(), reason: f.reason.as_str().into() })),
+        Message::Frame(_) => ws::Message::Binary(Default::default()),
+    }
+}
+
+fn from_axum(message: ws::Message) -> Message {
+    match message {
+        ws::Message::Text(t) => Message::text(t.as_str()),
+        ws::Message::Binary(b) => Message::Binary(b),
+        ws::Message::Ping(b) => Message::Ping(b),
+        ws::Message::Pong(b) => Message::Pong(b),
+        ws::Message::Close(f) => Message::Close(f.map(|f| CloseFrame { code: f.code.into(), reason: f.reason.as_str().into() })),
+    }
+}
+
+impl Stream for Pipe {
+    type Item = Result<ws::Message, axum::Error>;
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        self.0.poll_next_unpin(cx).map(|m| m.map(|m| m.map(to_axum).map_err(axum::Error::new)))
+    }
+}
+
+impl Sink<ws::Message> for Pipe {
+    type Error = axum::Error;
+    fn poll_ready(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<(), axum::Error>> {
+        self.0.poll_ready_unpin(cx).map_err(axum::Error::new)
+    }
+    fn start_send(mut self: Pin<&mut Self>, item: ws::Message) -> Result<(), axum::Error> {
+        self.0.start_send_unpin(from_axum(item)).map_err(axum::Error::new)
+    }
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<(), axum::Error>> {
+        self.0.poll_flush_unpin(cx).map_err(axum::Error::new)
+    }
+    fn poll_close(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<(), axum::Error>> {
+        self.0.poll_close_unpin(cx).map_err(axum::Error::new)
+    }
+}
