@@ -196,6 +196,10 @@ impl Server {
         let app = App::new(config);
         let router = router(app.clone());
         let stop = app.shutdown.clone();
+        // Frames are small and paced: send each at once rather than wait for an ACK (Nagle).
+        let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
+            let _ = tcp.set_nodelay(true);
+        });
         let task = tokio::spawn(async move {
             axum::serve(listener, router).with_graceful_shutdown(async move { stop.cancelled().await }).await
         });

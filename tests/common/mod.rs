@@ -36,7 +36,7 @@ pub async fn start() -> Server {
 
 pub async fn connect(server: &Server, path: &str) -> Socket {
     let url = format!("ws://{}{path}", server.addr());
-    tokio_tungstenite::connect_async(url).await.expect("upgrade").0
+    tokio_tungstenite::connect_async_with_config(url, None, true).await.expect("upgrade").0
 }
 
 /// What the client saw: a frame, or the close (with its code).
