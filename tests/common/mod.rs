@@ -3,12 +3,14 @@
 
 use std::time::Duration;
 
+use std::collections::{HashSet, VecDeque};
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use axum::extract::ws;
 use chatbot::connection::{self, End, Timing};
 use chatbot::session::Dialogue;
+use chatbot::catalogue::{Locale, State};
 use chatbot::{Config, Server};
 use futures_util::{Sink, SinkExt, Stream, StreamExt};
 use serde_json::{Value, json};
@@ -184,3 +186,39 @@ impl Sink<ws::Message> for Pipe {
         self.0.poll_close_unpin(cx).map_err(axum::Error::new)
     }
 }
+
+/// The answers (`None` = no option) that lead from `start` to `target` fastest.
+pub fn route(start: State, target: State) -> Vec<Option<&'static str>> {
+    let mut seen = HashSet::from([start]);
+    let mut queue = VecDeque::from([(start, Vec::new())]);
+    while let Some((state, answers)) = queue.pop_front() {
+        if state == target {
+            return answers;
+        }
+        let choices = std::iter::once(None).chain(state.chunk(Locale::En).options.iter().map(|o| Some(o.id)));
+        for choice in choices {
+            let next = state.next(choice);
+            if seen.insert(next) {
+                let mut answers = answers.clone();
+                answers.push(choice);
+                queue.push_back((next, answers));
+            }
+        }
+    }
+    panic!("{target:?} unreachable from {start:?}")
+}
+
+/// Every plan worth walking from `start`: the default one, and for each quick reply of
+/// each step reachable from it: reach the step, pick the reply, then default answers.
+pub fn plans(start: State) -> Vec<Vec<Option<&'static str>>> {
+    let mut plans = vec![Vec::new()];
+    for &state in State::ALL.iter().filter(|s| s.report() == start.report()) {
+        for option in state.chunk(Locale::En).options {
+            let mut plan = route(start, state);
+            plan.push(Some(option.id));
+            plans.push(plan);
+        }
+    }
+    plans
+}
+

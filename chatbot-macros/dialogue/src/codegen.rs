@@ -10,7 +10,7 @@ use std::path::Path;
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 
-use crate::model::{Catalogue, LOCALES, Report, Text};
+use crate::model::{Catalogue, LOCALES, LocaleTexts, Report, Step, StepTexts, Success, Text};
 use crate::text::Piece;
 use crate::{Error, load};
 
@@ -26,10 +26,31 @@ pub fn expand(dir: &Path, root: &Path, span: Span) -> TokenStream {
                 io @ Error::Io { .. } => vec![io.to_string()],
             };
             let errors = messages.iter().map(|m| quote::quote_spanned!(span=> ::core::compile_error!(#m);));
-            let skeleton = generate(&Catalogue::default());
+            let skeleton = generate(&skeleton());
             quote! { #(#errors)* #skeleton }
         }
     }
+}
+
+/// A stand-in catalogue of one report with one (purchase) step and empty texts: it gives
+/// the rest of the crate every generated item to compile against, and inhabited types,
+/// so a broken dialogue shows its own errors and nothing else.
+fn skeleton() -> Catalogue {
+    let empty = || Text { source: String::new(), pieces: Vec::new() };
+    let texts = LocaleTexts {
+        title: String::new(),
+        steps: vec![StepTexts { messages: vec![empty()], options: Vec::new() }],
+        success: Success { thanks: Vec::new(), link: empty(), goodbye: Vec::new() },
+        failure: Vec::new(),
+    };
+    let report = Report {
+        id: "catalogue-does-not-compile".into(),
+        start_new: 0,
+        start_returning: 0,
+        steps: vec![Step { name: "broken".into(), next: None, options: Vec::new(), purchase: true }],
+        texts: LOCALES.iter().map(|_| texts.clone()).collect(),
+    };
+    Catalogue { reports: vec![report], files: Vec::new() }
 }
 
 /// `new-job` -> `NewJob`, `ask_budget` -> `AskBudget`; a part starting with a digit keeps

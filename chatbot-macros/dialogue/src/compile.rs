@@ -233,7 +233,10 @@ fn compile_report(folder: &ReportFiles, errors: &mut Errors) -> Option<(IdSpan, 
     };
     let raw = raw?;
     let before = errors.0.len();
-    let report = check_structure(source, &raw, errors)?;
+    // With a broken structure, the texts are still checked against the steps and options
+    // the file names, so that one build reports the mistakes of every file.
+    let checked = check_structure(source, &raw, errors);
+    let report = checked.clone().unwrap_or_else(|| loose_report(&raw));
     let mut texts = Vec::new();
     for (i, locale) in LOCALES.iter().enumerate() {
         match &locales[i] {
@@ -254,13 +257,35 @@ fn compile_report(folder: &ReportFiles, errors: &mut Errors) -> Option<(IdSpan, 
             }
         }
     }
-    if errors.0.len() > before || texts.len() != LOCALES.len() {
+    if checked.is_none() || errors.0.len() > before || texts.len() != LOCALES.len() {
         return None;
     }
     let report = Report { texts, ..report };
     check_price_on_default_path(source, &raw, &report, errors);
     let id = IdSpan { value: raw.id.get_ref().clone(), span: raw.id.span() };
     (errors.0.len() == before).then_some((id, report))
+}
+
+/// The steps and option ids a structure file names, whether or not its graph is sound.
+fn loose_report(raw: &RawDialogue) -> Report {
+    let steps = raw
+        .steps
+        .get_ref()
+        .iter()
+        .map(|(name, step)| Step {
+            name: name.get_ref().clone(),
+            next: None,
+            options: step
+                .get_ref()
+                .options
+                .iter()
+                .flat_map(|o| o.get_ref())
+                .map(|o| QuickReply { id: o.get_ref().id.get_ref().clone(), next: 0 })
+                .collect(),
+            purchase: false,
+        })
+        .collect();
+    Report { id: raw.id.get_ref().clone(), start_new: 0, start_returning: 0, steps, texts: Vec::new() }
 }
 
 /// Checks the structure file; returns the report without texts if its graph is sound.

@@ -1,0 +1,4 @@
+// A broken dialogue: duplicate_option.
+chatbot_macros::catalogue!("../fixtures/duplicate_option");
+
+fn main() {}

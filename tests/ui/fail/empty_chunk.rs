@@ -1,0 +1,4 @@
+// A broken dialogue: empty_chunk.
+chatbot_macros::catalogue!("../fixtures/empty_chunk");
+
+fn main() {}

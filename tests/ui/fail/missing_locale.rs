@@ -1,0 +1,4 @@
+// A broken dialogue: missing_locale.
+chatbot_macros::catalogue!("../fixtures/missing_locale");
+
+fn main() {}

@@ -1,0 +1,4 @@
+// A broken dialogue: purchase_waits.
+chatbot_macros::catalogue!("../fixtures/purchase_waits");
+
+fn main() {}

@@ -1,0 +1,4 @@
+// A broken dialogue: undefined_step.
+chatbot_macros::catalogue!("../fixtures/undefined_step");
+
+fn main() {}

@@ -1,0 +1,4 @@
+// A broken dialogue: unknown_key.
+chatbot_macros::catalogue!("../fixtures/unknown_key");
+
+fn main() {}
