@@ -2,6 +2,7 @@
 //! connection limit, live-session accounting and graceful shutdown.
 
 use std::net::SocketAddr;
+use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 
 use axum::Router;
@@ -10,6 +11,7 @@ use axum::extract::ws::{WebSocket, WebSocketUpgrade};
 use axum::extract::{Path, State};
 use axum::response::Response;
 use axum::routing::get;
+use futures_util::FutureExt;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
@@ -150,7 +152,15 @@ where
                 tracing::info!(endpoint = endpoint.name(), report = "-", code = end.code, "session ended: Invalid Url");
                 return;
             };
-            let end = connection::run(&mut socket, &mut dialogue, app.timing, &app.shutdown, |_| {}).await;
+            let run = connection::run(&mut socket, &mut dialogue, app.timing, &app.shutdown, |_| {});
+            let end = match AssertUnwindSafe(run).catch_unwind().await {
+                Ok(end) => end,
+                // A bug must cost one session, not the server: tell the client (1011).
+                Err(_) => {
+                    tracing::error!(endpoint = endpoint.name(), "session panicked");
+                    connection::close_with(&mut socket, close::INTERNAL, None).await
+                }
+            };
             log_end(endpoint, report, &dialogue, &end, started.elapsed());
         })
 }

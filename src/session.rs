@@ -195,3 +195,89 @@ impl Dialogue for PaymentDialogue {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::{Value, json};
+
+    fn frames(dialogue: &impl Dialogue) -> Vec<Value> {
+        (0..dialogue.frame_count()).map(|i| serde_json::from_str(&dialogue.frame(i)).unwrap()).collect()
+    }
+
+    #[test]
+    fn nothing_is_said_before_the_first_message() {
+        let dialogue = EngagementDialogue { report: Report::Love, session: None };
+        assert_eq!(dialogue.frame_count(), 0);
+        assert!(!dialogue.ends_after_run());
+        assert_eq!(dialogue.position(), (None, None));
+    }
+
+    #[test]
+    fn a_chunk_is_sending_until_its_last_message_which_waits_with_the_options() {
+        let mut dialogue = EngagementDialogue { report: Report::Newjob, session: None };
+        dialogue.on_message(r#"{"lang":"en","is_new_visitor":true,"price":5,"currency":"USD"}"#).unwrap();
+        dialogue.on_message("{}").unwrap();
+        let state = Report::Newjob.start(true).next(None);
+        let chunk = state.chunk(Locale::En);
+        let frames = frames(&dialogue);
+        assert_eq!(frames.len(), chunk.messages.len());
+        assert!(frames[..frames.len() - 1].iter().all(|f| f["status"] == "sending" && f.get("options").is_none()));
+        let last = frames.last().unwrap();
+        assert_eq!(last["status"], "waiting");
+        let ids: Vec<&str> = last["options"].as_array().unwrap().iter().map(|o| o["id"].as_str().unwrap()).collect();
+        assert_eq!(ids, chunk.options.iter().map(|o| o.id).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn answers_pick_options_switch_language_and_fall_back_to_the_default() {
+        let report = Report::Money;
+        let first = First::parse(r#"{"lang":"ru","is_new_visitor":false,"price":"9.5","currency":"zł"}"#).unwrap();
+        let mut session = Engagement::start(report, &first);
+        assert_eq!(session.state(), report.start(false));
+        let at = session.state();
+        session.answer(&Answer { lang: Some(Locale::Pl), option: Some("nope".into()) });
+        assert_eq!((session.state(), session.locale()), (at.next(None), Locale::Pl));
+        let option = session.chunk().options.first().map(|o| o.id);
+        let before = session.state();
+        session.answer(&Answer { lang: None, option: option.map(String::from) });
+        assert_eq!(session.state(), before.next(option));
+        assert_eq!(session.locale(), Locale::Pl);
+    }
+
+    #[test]
+    fn the_price_is_shown_in_the_locale_format() {
+        let mut dialogue = EngagementDialogue { report: Report::Travel, session: None };
+        dialogue.on_message(r#"{"lang":"pl","is_new_visitor":true,"price":19.99,"currency":"zł"}"#).unwrap();
+        let mut shown = false;
+        while !dialogue.ends_after_run() {
+            shown |= frames(&dialogue).iter().any(|f| f["message"].as_str().unwrap().contains("19,99 zł"));
+            dialogue.on_message("{}").unwrap();
+        }
+        assert!(shown);
+    }
+
+    #[test]
+    fn post_payment_puts_the_link_on_the_link_message_only() {
+        let mut dialogue = PaymentDialogue::new(Report::Marriage, "/r/".into());
+        let params = "date=2000-1-1&time=0:00&tz=0&ln_d=0&ln_m=0&dir_ln=w&lt_d=0&lt_m=0&dir_lt=s&hash=h&report_id=marriage";
+        dialogue.on_message(&json!({"success": true, "lang": "en", "report_url_params": params}).to_string()).unwrap();
+        let frames = frames(&dialogue);
+        let success = Report::Marriage.success(Locale::En);
+        assert_eq!(frames.len(), success.thanks.len() + 1 + success.goodbye.len());
+        let links: Vec<usize> = frames.iter().enumerate().filter(|(_, f)| f.get("report_url").is_some()).map(|(i, _)| i).collect();
+        assert_eq!(links, vec![success.thanks.len()]);
+        assert_eq!(frames[links[0]]["report_url"], format!("/r/?{}", params.replace(':', "%3A")));
+        assert!(dialogue.ends_after_run());
+        assert_eq!(dialogue.position(), (Some(Locale::En), Some("success")));
+    }
+
+    #[test]
+    fn post_payment_errors_come_from_the_message_or_its_params() {
+        let mut dialogue = PaymentDialogue::new(Report::Love, "/r/".into());
+        assert_eq!(dialogue.on_message(r#"{"success":true,"lang":"en"}"#), Err(ClientError::ParamsMissing));
+        let bad = json!({"success": true, "lang": "en", "report_url_params": "date=x"}).to_string();
+        assert!(matches!(dialogue.on_message(&bad), Err(ClientError::Params(_))));
+        assert_eq!(dialogue.frame_count(), 0);
+    }
+}
