@@ -11,7 +11,11 @@ fn main() {
     println!("cargo::rerun-if-changed={}", dir.display());
     match chatbot_dialogue::source_files(dir) {
         Ok(files) => {
-            for folder in files.iter().filter_map(|f| f.parent()).collect::<std::collections::BTreeSet<_>>() {
+            for folder in files
+                .iter()
+                .filter_map(|f| f.parent())
+                .collect::<std::collections::BTreeSet<_>>()
+            {
                 println!("cargo::rerun-if-changed={}", folder.display());
             }
             // Adding or removing a file changes this value, which recompiles the crate.

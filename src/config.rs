@@ -65,7 +65,11 @@ pub struct ServerArgs {
     pub max_message_bytes: u64,
     /// Path of the report reading the post-payment link points to; `{report_id}` is replaced
     /// by the report's id. Must be an absolute path without `?` or `#`.
-    #[arg(long, env = "CHATBOT_READING_PATH", default_value = "/api/reading/{report_id}/")]
+    #[arg(
+        long,
+        env = "CHATBOT_READING_PATH",
+        default_value = "/api/reading/{report_id}/"
+    )]
     pub reading_path: String,
     /// Seconds open sessions get to close (1001) on shutdown before the process exits.
     #[arg(long, env = "CHATBOT_SHUTDOWN_GRACE_S", default_value_t = 10)]
@@ -78,7 +82,9 @@ pub struct ServerArgs {
 /// A configuration value that cannot work.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
-    #[error("--reading-path must start with a single `/` and hold no `?`, `#`, `\\`, spaces or control characters (got {0:?})")]
+    #[error(
+        "--reading-path must start with a single `/` and hold no `?`, `#`, `\\`, spaces or control characters (got {0:?})"
+    )]
     ReadingPath(String),
 }
 
@@ -127,7 +133,8 @@ impl Config {
     /// The defaults of the flags, on port 0 of loopback, with no pause between messages:
     /// what tests and benchmarks start from.
     pub fn for_tests() -> Config {
-        let args = Cli::parse_from(["chatbot", "--addr", "127.0.0.1:0", "--interval-ms", "0"]).server;
+        let args =
+            Cli::parse_from(["chatbot", "--addr", "127.0.0.1:0", "--interval-ms", "0"]).server;
         let mut config = Config::from_args(&args, None).unwrap_or_else(|e| unreachable!("{e}"));
         config.max_connections = DEFAULT_MAX_CONNECTIONS;
         config

@@ -22,9 +22,18 @@ pub struct Timing {
 
 /// What the loop reads from and writes to: axum's `WebSocket` on the server, any
 /// in-memory pair in tests.
-pub trait Socket: Stream<Item = Result<Message, axum::Error>> + Sink<Message, Error = axum::Error> + Unpin + Send {}
+pub trait Socket:
+    Stream<Item = Result<Message, axum::Error>> + Sink<Message, Error = axum::Error> + Unpin + Send
+{
+}
 
-impl<S> Socket for S where S: Stream<Item = Result<Message, axum::Error>> + Sink<Message, Error = axum::Error> + Unpin + Send {}
+impl<S> Socket for S where
+    S: Stream<Item = Result<Message, axum::Error>>
+        + Sink<Message, Error = axum::Error>
+        + Unpin
+        + Send
+{
+}
 
 /// How long the server waits for the client's half of the closing handshake.
 const CLOSE_HANDSHAKE: Duration = Duration::from_secs(2);
@@ -46,7 +55,13 @@ enum Phase {
 }
 
 /// Drives `dialogue` over `socket` until the conversation ends.
-pub async fn run<D: Dialogue>(socket: &mut impl Socket, dialogue: &mut D, timing: Timing, shutdown: &CancellationToken, mut on_run: impl FnMut(&D)) -> End {
+pub async fn run<D: Dialogue>(
+    socket: &mut impl Socket,
+    dialogue: &mut D,
+    timing: Timing,
+    shutdown: &CancellationToken,
+    mut on_run: impl FnMut(&D),
+) -> End {
     let mut phase = Phase::Waiting { first: true };
     let deadline = tokio::time::sleep(timing.first_message_timeout);
     tokio::pin!(deadline);
@@ -112,11 +127,24 @@ pub async fn run<D: Dialogue>(socket: &mut impl Socket, dialogue: &mut D, timing
 
 /// Sends frame `next` of the current run (and, with no interval, all the rest), due at
 /// `due`. Returns the next phase and its deadline, or `None` when the conversation ends.
-async fn send_from<D: Dialogue>(socket: &mut impl Socket, dialogue: &D, next: usize, timing: Timing, due: Instant) -> Result<Option<(Phase, Instant)>, ()> {
+async fn send_from<D: Dialogue>(
+    socket: &mut impl Socket,
+    dialogue: &D,
+    next: usize,
+    timing: Timing,
+    due: Instant,
+) -> Result<Option<(Phase, Instant)>, ()> {
     let count = dialogue.frame_count();
-    let last = if timing.interval.is_zero() { count } else { (next + 1).min(count) };
+    let last = if timing.interval.is_zero() {
+        count
+    } else {
+        (next + 1).min(count)
+    };
     for index in next..last {
-        socket.feed(Message::Text(dialogue.frame(index).into())).await.map_err(drop)?;
+        socket
+            .feed(Message::Text(dialogue.frame(index).into()))
+            .await
+            .map_err(drop)?;
     }
     socket.flush().await.map_err(drop)?;
     if last < count {
@@ -124,7 +152,10 @@ async fn send_from<D: Dialogue>(socket: &mut impl Socket, dialogue: &D, next: us
     } else if dialogue.ends_after_run() {
         Ok(None)
     } else {
-        Ok(Some((Phase::Waiting { first: false }, Instant::now() + timing.idle_timeout)))
+        Ok(Some((
+            Phase::Waiting { first: false },
+            Instant::now() + timing.idle_timeout,
+        )))
     }
 }
 
@@ -132,7 +163,10 @@ async fn send_from<D: Dialogue>(socket: &mut impl Socket, dialogue: &D, next: us
 async fn reject(socket: &mut impl Socket, error: ClientError) -> End {
     let frame = protocol::error_frame(&error);
     if socket.send(Message::Text(frame.into())).await.is_err() {
-        return End { code: None, error: Some(error) };
+        return End {
+            code: None,
+            error: Some(error),
+        };
     }
     close_with(socket, close::POLICY, Some(error)).await
 }
@@ -141,23 +175,37 @@ async fn reject(socket: &mut impl Socket, error: ClientError) -> End {
 async fn read_failed(socket: &mut impl Socket, error: axum::Error) -> End {
     use tungstenite::error::{CapacityError, Error, ProtocolError};
     match error.into_inner().downcast::<Error>().map(|e| *e) {
-        Ok(Error::Capacity(CapacityError::MessageTooLong { .. })) => close_with(socket, close::TOO_BIG, None).await,
+        Ok(Error::Capacity(CapacityError::MessageTooLong { .. })) => {
+            close_with(socket, close::TOO_BIG, None).await
+        }
         Ok(Error::Utf8(_)) => reject(socket, ClientError::Utf8).await,
-        Ok(Error::Protocol(ProtocolError::ResetWithoutClosingHandshake)) => End { code: None, error: None },
+        Ok(Error::Protocol(ProtocolError::ResetWithoutClosingHandshake)) => End {
+            code: None,
+            error: None,
+        },
         Ok(Error::Protocol(_)) => close_with(socket, close::PROTOCOL_ERROR, None).await,
-        _ => End { code: None, error: None },
+        _ => End {
+            code: None,
+            error: None,
+        },
     }
 }
 
 /// Sends a close frame with `code`, then waits briefly for the client's close reply so
 /// that everything sent before it is read by the client before the TCP connection ends.
 pub async fn close_with(socket: &mut impl Socket, code: u16, error: Option<ClientError>) -> End {
-    let frame = CloseFrame { code, reason: "".into() };
+    let frame = CloseFrame {
+        code,
+        reason: "".into(),
+    };
     if socket.send(Message::Close(Some(frame))).await.is_ok() {
         let _ = tokio::time::timeout(CLOSE_HANDSHAKE, async {
             while let Some(Ok(_)) = socket.next().await {}
         })
         .await;
     }
-    End { code: Some(code), error }
+    End {
+        code: Some(code),
+        error,
+    }
 }

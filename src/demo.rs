@@ -23,12 +23,35 @@ const PAGE_LOCALE: Locale = Locale::En;
 pub fn routes() -> Router<Arc<App>> {
     Router::new()
         .route("/", get(index))
-        .route("/api/chatbot-demo/demo.css", get(|| async { ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], CSS) }))
-        .route("/api/chatbot-demo/demo.js", get(|| async { ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8")], JS) }))
-        .route("/api/chatbot-demo/engagement/{report}/", get(|Path(id): Path<String>| async move { page(ENGAGEMENT, &id) }))
-        .route("/api/chatbot-demo/success/{report}/", get(|Path(id): Path<String>| async move { page(SUCCESS, &id) }))
-        .route("/api/chatbot-demo/engagement/{report}", get(|Path(id): Path<String>| async move { canonical("engagement", &id) }))
-        .route("/api/chatbot-demo/success/{report}", get(|Path(id): Path<String>| async move { canonical("success", &id) }))
+        .route(
+            "/api/chatbot-demo/demo.css",
+            get(|| async { ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], CSS) }),
+        )
+        .route(
+            "/api/chatbot-demo/demo.js",
+            get(|| async {
+                (
+                    [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
+                    JS,
+                )
+            }),
+        )
+        .route(
+            "/api/chatbot-demo/engagement/{report}/",
+            get(|Path(id): Path<String>| async move { page(ENGAGEMENT, &id) }),
+        )
+        .route(
+            "/api/chatbot-demo/success/{report}/",
+            get(|Path(id): Path<String>| async move { page(SUCCESS, &id) }),
+        )
+        .route(
+            "/api/chatbot-demo/engagement/{report}",
+            get(|Path(id): Path<String>| async move { canonical("engagement", &id) }),
+        )
+        .route(
+            "/api/chatbot-demo/success/{report}",
+            get(|Path(id): Path<String>| async move { canonical("success", &id) }),
+        )
 }
 
 /// Escapes text for HTML content and attribute values.
@@ -48,7 +71,9 @@ pub fn escape_html(text: &str) -> String {
 }
 
 fn page(template: &str, id: &str) -> Response {
-    let Some(report) = Report::from_slug(id) else { return not_found(id) };
+    let Some(report) = Report::from_slug(id) else {
+        return not_found(id);
+    };
     let html = template
         .replace("__REPORT_ID__", report.slug())
         .replace("__REPORT_TITLE__", &escape_html(report.title(PAGE_LOCALE)));
@@ -58,7 +83,10 @@ fn page(template: &str, id: &str) -> Response {
 /// The path without its trailing slash redirects (308) to the one with it.
 fn canonical(kind: &str, id: &str) -> Response {
     match Report::from_slug(id) {
-        Some(report) => Redirect::permanent(&format!("/api/chatbot-demo/{kind}/{}/", report.slug())).into_response(),
+        Some(report) => {
+            Redirect::permanent(&format!("/api/chatbot-demo/{kind}/{}/", report.slug()))
+                .into_response()
+        }
         None => not_found(id),
     }
 }
@@ -100,5 +128,9 @@ fn not_found(id: &str) -> Response {
         escape_html(id),
         report_list()
     );
-    (StatusCode::NOT_FOUND, Html(shell("Report not found", &body))).into_response()
+    (
+        StatusCode::NOT_FOUND,
+        Html(shell("Report not found", &body)),
+    )
+        .into_response()
 }

@@ -24,12 +24,19 @@ pub fn render(report: &str, format: GraphFormat, dir: Option<&Path>) -> Result<S
         None => {
             let sources: Vec<Source> = SOURCES
                 .iter()
-                .map(|(name, bytes)| Source { display: (*name).to_owned(), text: String::from_utf8_lossy(bytes).into_owned() })
+                .map(|(name, bytes)| Source {
+                    display: (*name).to_owned(),
+                    text: String::from_utf8_lossy(bytes).into_owned(),
+                })
                 .collect();
             compile_sources(&sources)?
         }
     };
-    let found = catalogue.reports.iter().find(|r| r.id == report).ok_or_else(|| GraphError::UnknownReport(report.to_owned()))?;
+    let found = catalogue
+        .reports
+        .iter()
+        .find(|r| r.id == report)
+        .ok_or_else(|| GraphError::UnknownReport(report.to_owned()))?;
     let format = match format {
         GraphFormat::Mermaid => Format::Mermaid,
         GraphFormat::Dot => Format::Dot,

@@ -32,7 +32,10 @@ pub enum Error {
     #[error(transparent)]
     Config(#[from] config::ConfigError),
     #[error("cannot listen on {addr}: {source}")]
-    Bind { addr: std::net::SocketAddr, source: std::io::Error },
+    Bind {
+        addr: std::net::SocketAddr,
+        source: std::io::Error,
+    },
     #[error(transparent)]
     Graph(#[from] graph::GraphError),
     #[error("cannot start the runtime: {0}")]
@@ -41,14 +44,22 @@ pub enum Error {
 
 /// Runs the command line: the server (until Ctrl-C or SIGTERM), or a subcommand.
 pub fn run(cli: config::Cli) -> Result<(), Error> {
-    if let Some(config::Command::Graph { report, format, dialogues }) = &cli.command {
+    if let Some(config::Command::Graph {
+        report,
+        format,
+        dialogues,
+    }) = &cli.command
+    {
         print!("{}", graph::render(report, *format, dialogues.as_deref())?);
         return Ok(());
     }
     system::init_logging(cli.server.log_format);
     let open_files = system::raise_open_file_limit();
     let config = Config::from_args(&cli.server, open_files)?;
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(Error::Runtime)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(Error::Runtime)?;
     runtime.block_on(async {
         let server = Server::start(config.clone()).await.map_err(|source| Error::Bind { addr: config.addr, source })?;
         tracing::info!(addr = %server.addr(), max_connections = config.max_connections, "serving; demo pages at http://{}/", server.addr());

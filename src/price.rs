@@ -83,7 +83,9 @@ mod tests {
     fn strings_must_be_plain_decimals() {
         assert_eq!(Price::parse_decimal("19.99"), Price::new(19.99));
         assert_eq!(Price::parse_decimal("250"), Price::new(250.0));
-        for bad in ["", "-1", "NaN", "inf", "1e3", " 1", "1.", ".5", "1,5", "0x10", "1.2.3", "+1"] {
+        for bad in [
+            "", "-1", "NaN", "inf", "1e3", " 1", "1.", ".5", "1,5", "0x10", "1.2.3", "+1",
+        ] {
             assert_eq!(Price::parse_decimal(bad), None, "{bad:?}");
         }
     }

@@ -93,7 +93,9 @@ impl ClientError {
             ClientError::TextType | ClientError::TextLength => "message",
             ClientError::Option => "option",
             ClientError::Success => "success",
-            ClientError::ParamsType | ClientError::ParamsMissing | ClientError::Params(_) => "report_url_params",
+            ClientError::ParamsType | ClientError::ParamsMissing | ClientError::Params(_) => {
+                "report_url_params"
+            }
         }
     }
 }
@@ -127,7 +129,10 @@ fn present<'de, D: Deserializer<'de>>(d: D) -> Result<Option<&'de RawValue>, D::
 impl<'a> Fields<'a> {
     fn parse(text: &'a str) -> Result<Self, ClientError> {
         // serde would also read a struct from a JSON array; only objects are messages.
-        if !text.trim_start_matches([' ', '\t', '\n', '\r']).starts_with('{') {
+        if !text
+            .trim_start_matches([' ', '\t', '\n', '\r'])
+            .starts_with('{')
+        {
             return Err(match serde_json::from_str::<serde::de::IgnoredAny>(text) {
                 Ok(_) => ClientError::NotObject,
                 Err(_) => ClientError::NotJson,
@@ -213,15 +218,25 @@ impl First {
     pub fn parse(text: &str) -> Result<First, ClientError> {
         let fields = Fields::parse(text)?;
         let lang = lang(fields.lang.ok_or(ClientError::Missing("lang"))?)?;
-        let raw = fields.is_new_visitor.ok_or(ClientError::Missing("is_new_visitor"))?;
+        let raw = fields
+            .is_new_visitor
+            .ok_or(ClientError::Missing("is_new_visitor"))?;
         let new_visitor = boolean(raw).ok_or(ClientError::IsNewVisitor)?;
         let price = price(fields.price.ok_or(ClientError::Missing("price"))?)?;
         let raw = fields.currency.ok_or(ClientError::Missing("currency"))?;
         let currency = string(raw)
-            .filter(|c| CURRENCY_CHARS.contains(&c.chars().count()) && !c.contains(char::is_control))
+            .filter(|c| {
+                CURRENCY_CHARS.contains(&c.chars().count()) && !c.contains(char::is_control)
+            })
             .ok_or(ClientError::Currency)?;
         let answer = Answer::from_fields(&fields)?;
-        Ok(First { lang, new_visitor, price, currency, answer })
+        Ok(First {
+            lang,
+            new_visitor,
+            price,
+            currency,
+            answer,
+        })
     }
 }
 
@@ -238,7 +253,10 @@ impl Answer {
                 return Err(ClientError::TextLength);
             }
         }
-        let option = fields.option.map(|raw| string(raw).ok_or(ClientError::Option)).transpose()?;
+        let option = fields
+            .option
+            .map(|raw| string(raw).ok_or(ClientError::Option))
+            .transpose()?;
         Ok(Answer { lang, option })
     }
 }
@@ -263,7 +281,9 @@ impl Payment {
 pub enum Status {
     Sending,
     /// The last message of a chunk; carries the step's quick replies (pre-rendered JSON).
-    Waiting { options_json: &'static str },
+    Waiting {
+        options_json: &'static str,
+    },
     /// A post-payment message: no status field.
     None,
 }
@@ -283,13 +303,20 @@ pub fn escape_into(out: &mut String, s: &str) {
 }
 
 /// A bot frame: `{"message":"...","status":"..."[,"options":[...]][,"report_url":"..."]}`.
-pub fn bot_frame(message: &Message, fill: Option<&Fill>, status: Status, report_url: Option<&str>) -> String {
+pub fn bot_frame(
+    message: &Message,
+    fill: Option<&Fill>,
+    status: Status,
+    report_url: Option<&str>,
+) -> String {
     let mut out = String::with_capacity(96 + message.text.len());
     out.push_str(r#"{"message":""#);
     for part in message.parts {
         match (part, fill) {
             (Part::Text(text), _) => out.push_str(text),
-            (Part::Price, Some(fill)) => out.push_str(&fill.price.format(fill.locale.decimal_separator())),
+            (Part::Price, Some(fill)) => {
+                out.push_str(&fill.price.format(fill.locale.decimal_separator()))
+            }
             (Part::Currency, Some(fill)) => out.push_str(fill.currency_json),
             (_, None) => {}
         }

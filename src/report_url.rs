@@ -15,17 +15,25 @@ pub enum ParamError {
     #[error("report_url_params holds {0} more than once")]
     Repeated(&'static str),
     #[error("report_url_params: {key} must be {rule}")]
-    Invalid { key: &'static str, rule: &'static str },
+    Invalid {
+        key: &'static str,
+        rule: &'static str,
+    },
     #[error("report_url_params: report_id must be the report of the URL path")]
     OtherReport,
 }
 
+/// A parameter's name, its rule in words, and the check of its value.
+type Rule = (&'static str, &'static str, fn(&str) -> bool);
+
 /// The parameters of a reading, with the rule each value must meet.
-const RULES: &[(&str, &str, fn(&str) -> bool)] = &[
+const RULES: &[Rule] = &[
     ("date", "a real date as Y-M-D", is_date),
     ("time", "a time as H:MM from 0:00 to 23:59", is_time),
     ("tz", "a number of hours from -12 to 14", is_tz),
-    ("ln_d", "a whole number from 0 to 180", |v| is_int_in(v, 180)),
+    ("ln_d", "a whole number from 0 to 180", |v| {
+        is_int_in(v, 180)
+    }),
     ("ln_m", "a whole number from 0 to 59", |v| is_int_in(v, 59)),
     ("dir_ln", "e or w", |v| v == "e" || v == "w"),
     ("lt_d", "a whole number from 0 to 90", |v| is_int_in(v, 90)),
@@ -72,7 +80,9 @@ fn is_int_in(v: &str, max: u32) -> bool {
 
 fn is_date(v: &str) -> bool {
     let mut parts = v.split('-');
-    let (Some(y), Some(m), Some(d), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
+    let (Some(y), Some(m), Some(d), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
         return false;
     };
     let (Some(y), Some(m), Some(d)) = (number(y, 4), number(m, 2), number(d, 2)) else {
@@ -90,7 +100,9 @@ fn is_date(v: &str) -> bool {
 }
 
 fn is_time(v: &str) -> bool {
-    let Some((h, m)) = v.split_once(':') else { return false };
+    let Some((h, m)) = v.split_once(':') else {
+        return false;
+    };
     m.len() == 2 && number(h, 2).is_some_and(|h| h <= 23) && number(m, 2).is_some_and(|m| m <= 59)
 }
 
@@ -108,9 +120,16 @@ mod tests {
     const VALID: &str = "date=2023-9-24&time=12:44&tz=2&ln_d=37&ln_m=37&dir_ln=e&lt_d=55&lt_m=45&dir_lt=n&hash=XXX&report_id=newjob";
 
     fn with(key: &str, value: &str) -> String {
-        let pairs = form_urlencoded::parse(VALID.as_bytes())
-            .map(|(k, v)| if k == key { (k, value.to_owned().into()) } else { (k, v) });
-        form_urlencoded::Serializer::new(String::new()).extend_pairs(pairs).finish()
+        let pairs = form_urlencoded::parse(VALID.as_bytes()).map(|(k, v)| {
+            if k == key {
+                (k, value.to_owned().into())
+            } else {
+                (k, v)
+            }
+        });
+        form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(pairs)
+            .finish()
     }
 
     #[test]
@@ -124,9 +143,31 @@ mod tests {
     #[test]
     fn each_rule_is_checked() {
         let cases: &[(&str, &[&str], &[&str])] = &[
-            ("date", &["2024-2-29", "2000-02-29", "1-1-1"], &["2023-2-29", "1900-2-29", "2023-13-1", "2023-0-1", "2023-4-31", "2023-9", "23-9-24-1", "x-1-1", "2023-9-24 "]),
-            ("time", &["0:00", "23:59", "09:05"], &["24:00", "12:60", "12:4", "1244", ":44", "-1:00", "12:44:00"]),
-            ("tz", &["-12", "14", "5.5", "+3", "-3.75", "0"], &["-12.5", "14.01", "nan", "inf", "1e1", "", ".5", "2,5"]),
+            (
+                "date",
+                &["2024-2-29", "2000-02-29", "1-1-1"],
+                &[
+                    "2023-2-29",
+                    "1900-2-29",
+                    "2023-13-1",
+                    "2023-0-1",
+                    "2023-4-31",
+                    "2023-9",
+                    "23-9-24-1",
+                    "x-1-1",
+                    "2023-9-24 ",
+                ],
+            ),
+            (
+                "time",
+                &["0:00", "23:59", "09:05"],
+                &["24:00", "12:60", "12:4", "1244", ":44", "-1:00", "12:44:00"],
+            ),
+            (
+                "tz",
+                &["-12", "14", "5.5", "+3", "-3.75", "0"],
+                &["-12.5", "14.01", "nan", "inf", "1e1", "", ".5", "2,5"],
+            ),
             ("ln_d", &["0", "180"], &["181", "-1", "1.5", "", "a"]),
             ("ln_m", &["0", "59"], &["60", "-0"]),
             ("lt_d", &["90"], &["91"]),
@@ -137,43 +178,85 @@ mod tests {
         ];
         for (key, good, bad) in cases {
             for value in *good {
-                assert!(build("/r/", Report::Newjob, &with(key, value)).is_ok(), "{key}={value}");
+                assert!(
+                    build("/r/", Report::Newjob, &with(key, value)).is_ok(),
+                    "{key}={value}"
+                );
             }
             for value in *bad {
                 let err = build("/r/", Report::Newjob, &with(key, value)).unwrap_err();
-                assert!(matches!(err, ParamError::Invalid { key: k, .. } if k == *key), "{key}={value}: {err}");
+                assert!(
+                    matches!(err, ParamError::Invalid { key: k, .. } if k == *key),
+                    "{key}={value}: {err}"
+                );
             }
         }
     }
 
     #[test]
     fn report_id_must_match_the_path() {
-        assert_eq!(build("/r/", Report::Love, VALID), Err(ParamError::OtherReport));
+        assert_eq!(
+            build("/r/", Report::Love, VALID),
+            Err(ParamError::OtherReport)
+        );
         let twice = format!("{VALID}&report_id=other");
-        assert_eq!(build("/r/", Report::Newjob, &twice), Err(ParamError::Repeated("report_id")));
+        assert_eq!(
+            build("/r/", Report::Newjob, &twice),
+            Err(ParamError::Repeated("report_id"))
+        );
     }
 
     #[test]
     fn missing_params_are_named() {
         let without = VALID.replace("&hash=XXX", "");
-        assert_eq!(build("/r/", Report::Newjob, &without), Err(ParamError::Missing("hash")));
-        assert_eq!(build("/r/", Report::Newjob, ""), Err(ParamError::Missing("date")));
+        assert_eq!(
+            build("/r/", Report::Newjob, &without),
+            Err(ParamError::Missing("hash"))
+        );
+        assert_eq!(
+            build("/r/", Report::Newjob, ""),
+            Err(ParamError::Missing("date"))
+        );
     }
 
     #[test]
     fn nothing_escapes_the_reading_path() {
-        for evil in ["\"><script>alert(1)</script>", "//evil.example", "%0d%0aSet-Cookie:x", "a#b?c&d=e", "../../x"] {
-            let params = format!("{VALID}&x={}", form_urlencoded::byte_serialize(evil.as_bytes()).collect::<String>());
+        for evil in [
+            "\"><script>alert(1)</script>",
+            "//evil.example",
+            "%0d%0aSet-Cookie:x",
+            "a#b?c&d=e",
+            "../../x",
+        ] {
+            let params = format!(
+                "{VALID}&x={}",
+                form_urlencoded::byte_serialize(evil.as_bytes()).collect::<String>()
+            );
             let url = build("/api/reading/newjob/", Report::Newjob, &params).unwrap();
             assert!(url.starts_with("/api/reading/newjob/?date="), "{url}");
-            assert!(!url.contains(['<', '>', '"', '\'', '#', '\r', '\n', ' ']), "{url}");
+            assert!(
+                !url.contains(['<', '>', '"', '\'', '#', '\r', '\n', ' ']),
+                "{url}"
+            );
             assert_eq!(url.matches('?').count(), 1, "{url}");
             let hash = form_urlencoded::byte_serialize(evil.as_bytes()).collect::<String>();
             assert!(url.ends_with(&format!("&x={hash}")), "{url}");
         }
-        let url = build("/r/", Report::Newjob, &VALID.replace("hash=XXX", "hash=a%26report_id%3Dlove")).unwrap();
-        assert!(url.contains("hash=a%26report_id%3Dlove&report_id=newjob"), "{url}");
+        let url = build(
+            "/r/",
+            Report::Newjob,
+            &VALID.replace("hash=XXX", "hash=a%26report_id%3Dlove"),
+        )
+        .unwrap();
+        assert!(
+            url.contains("hash=a%26report_id%3Dlove&report_id=newjob"),
+            "{url}"
+        );
         let unknown = format!("{VALID}&utm=a+b");
-        assert!(build("/r/", Report::Newjob, &unknown).unwrap().ends_with("&utm=a+b"));
+        assert!(
+            build("/r/", Report::Newjob, &unknown)
+                .unwrap()
+                .ends_with("&utm=a+b")
+        );
     }
 }

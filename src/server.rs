@@ -62,7 +62,12 @@ impl App {
             first_message_timeout: config.first_message_timeout,
             idle_timeout: config.idle_timeout,
         };
-        Arc::new(App { config, timing, live: watch::Sender::new(0), shutdown: CancellationToken::new() })
+        Arc::new(App {
+            config,
+            timing,
+            live: watch::Sender::new(0),
+            shutdown: CancellationToken::new(),
+        })
     }
 
     /// Sessions whose connection is open right now.
@@ -115,22 +120,45 @@ fn report_of(path: Result<Path<String>, PathRejection>) -> Option<Report> {
     path.ok().and_then(|Path(id)| Report::from_slug(&id))
 }
 
-async fn engagement(State(app): State<Arc<App>>, path: Result<Path<String>, PathRejection>, ws: WebSocketUpgrade) -> Response {
+async fn engagement(
+    State(app): State<Arc<App>>,
+    path: Result<Path<String>, PathRejection>,
+    ws: WebSocketUpgrade,
+) -> Response {
     let report = report_of(path);
-    upgrade(app, ws, Endpoint::Engagement, report, move |_| EngagementDialogue { report: report?, session: None }.into())
+    upgrade(app, ws, Endpoint::Engagement, report, move |_| {
+        EngagementDialogue {
+            report: report?,
+            session: None,
+        }
+        .into()
+    })
 }
 
-async fn payment(State(app): State<Arc<App>>, path: Result<Path<String>, PathRejection>, ws: WebSocketUpgrade) -> Response {
+async fn payment(
+    State(app): State<Arc<App>>,
+    path: Result<Path<String>, PathRejection>,
+    ws: WebSocketUpgrade,
+) -> Response {
     let report = report_of(path);
     upgrade(app, ws, Endpoint::Payment, report, move |app| {
         let report = report?;
-        Some(PaymentDialogue::new(report, app.config.reading_path_of(report.slug()).into()))
+        Some(PaymentDialogue::new(
+            report,
+            app.config.reading_path_of(report.slug()).into(),
+        ))
     })
 }
 
 /// Upgrades with buffers sized for this protocol and runs the session in the upgrade's
 /// task. `make` gives the dialogue, or `None` for an unknown report.
-fn upgrade<D, F>(app: Arc<App>, ws: WebSocketUpgrade, endpoint: Endpoint, report: Option<Report>, make: F) -> Response
+fn upgrade<D, F>(
+    app: Arc<App>,
+    ws: WebSocketUpgrade,
+    endpoint: Endpoint,
+    report: Option<Report>,
+    make: F,
+) -> Response
 where
     D: Dialogue + Send + Sync + 'static,
     F: FnOnce(&App) -> Option<D> + Send + 'static,
@@ -149,10 +177,21 @@ where
             let started = tokio::time::Instant::now();
             let Some(mut dialogue) = make(&app) else {
                 let end = reject_url(&mut socket).await;
-                tracing::info!(endpoint = endpoint.name(), report = "-", code = end.code, "session ended: Invalid Url");
+                tracing::info!(
+                    endpoint = endpoint.name(),
+                    report = "-",
+                    code = end.code,
+                    "session ended: Invalid Url"
+                );
                 return;
             };
-            let run = connection::run(&mut socket, &mut dialogue, app.timing, &app.shutdown, |_| {});
+            let run = connection::run(
+                &mut socket,
+                &mut dialogue,
+                app.timing,
+                &app.shutdown,
+                |_| {},
+            );
             let end = match AssertUnwindSafe(run).catch_unwind().await {
                 Ok(end) => end,
                 // A bug must cost one session, not the server: tell the client (1011).
@@ -172,7 +211,13 @@ async fn reject_url(socket: &mut WebSocket) -> End {
     connection::close_with(socket, close::POLICY, Some(ClientError::InvalidUrl)).await
 }
 
-fn log_end<D: Dialogue>(endpoint: Endpoint, report: Option<Report>, dialogue: &D, end: &End, took: std::time::Duration) {
+fn log_end<D: Dialogue>(
+    endpoint: Endpoint,
+    report: Option<Report>,
+    dialogue: &D,
+    end: &End,
+    took: std::time::Duration,
+) {
     let (locale, step) = dialogue.position();
     tracing::info!(
         endpoint = endpoint.name(),
@@ -211,7 +256,9 @@ impl Server {
             let _ = tcp.set_nodelay(true);
         });
         let task = tokio::spawn(async move {
-            axum::serve(listener, router).with_graceful_shutdown(async move { stop.cancelled().await }).await
+            axum::serve(listener, router)
+                .with_graceful_shutdown(async move { stop.cancelled().await })
+                .await
         });
         Server { addr, app, task }
     }
@@ -234,7 +281,9 @@ impl Server {
     pub async fn shutdown(self) -> bool {
         self.app.shutdown.cancel();
         let grace = self.app.config.shutdown_grace;
-        let drained = tokio::time::timeout(grace, self.app.until_live(0)).await.is_ok();
+        let drained = tokio::time::timeout(grace, self.app.until_live(0))
+            .await
+            .is_ok();
         let _ = tokio::time::timeout(grace, self.task).await;
         drained
     }

@@ -72,11 +72,17 @@ impl Engagement {
         let chunk = self.chunk();
         let last = index + 1 == chunk.messages.len();
         let status = if last && !self.state.is_purchase() {
-            Status::Waiting { options_json: chunk.options_json }
+            Status::Waiting {
+                options_json: chunk.options_json,
+            }
         } else {
             Status::Sending
         };
-        let fill = Fill { price: self.price, locale: self.locale, currency_json: &self.currency_json };
+        let fill = Fill {
+            price: self.price,
+            locale: self.locale,
+            currency_json: &self.currency_json,
+        };
         protocol::bot_frame(&chunk.messages[index], Some(&fill), status, None)
     }
 }
@@ -102,11 +108,16 @@ impl Dialogue for EngagementDialogue {
     }
 
     fn frame_count(&self) -> usize {
-        self.session.as_ref().map_or(0, |s| s.chunk().messages.len())
+        self.session
+            .as_ref()
+            .map_or(0, |s| s.chunk().messages.len())
     }
 
     fn frame(&self, index: usize) -> String {
-        self.session.as_ref().map(|s| s.frame(index)).unwrap_or_default()
+        self.session
+            .as_ref()
+            .map(|s| s.frame(index))
+            .unwrap_or_default()
     }
 
     fn ends_after_run(&self) -> bool {
@@ -114,7 +125,9 @@ impl Dialogue for EngagementDialogue {
     }
 
     fn position(&self) -> (Option<Locale>, Option<&'static str>) {
-        self.session.as_ref().map_or((None, None), |s| (Some(s.locale), Some(s.state.name())))
+        self.session
+            .as_ref()
+            .map_or((None, None), |s| (Some(s.locale), Some(s.state.name())))
     }
 }
 
@@ -137,7 +150,11 @@ pub struct Outcome {
 
 impl PaymentDialogue {
     pub fn new(report: Report, reading_path: std::sync::Arc<str>) -> Self {
-        PaymentDialogue { report, reading_path, outcome: None }
+        PaymentDialogue {
+            report,
+            reading_path,
+            outcome: None,
+        }
     }
 }
 
@@ -148,7 +165,10 @@ impl Dialogue for PaymentDialogue {
             Some(params) => Some(report_url::build(&self.reading_path, self.report, params)?),
             None => None,
         };
-        self.outcome = Some(Outcome { locale: payment.lang, report_url });
+        self.outcome = Some(Outcome {
+            locale: payment.lang,
+            report_url,
+        });
         Ok(())
     }
 
@@ -161,16 +181,24 @@ impl Dialogue for PaymentDialogue {
     fn frame_count(&self) -> usize {
         match &self.outcome {
             None => 0,
-            Some(Outcome { locale, report_url: Some(_) }) => {
+            Some(Outcome {
+                locale,
+                report_url: Some(_),
+            }) => {
                 let s = self.report.success(*locale);
                 s.thanks.len() + 1 + s.goodbye.len()
             }
-            Some(Outcome { locale, report_url: None }) => self.report.failure(*locale).len(),
+            Some(Outcome {
+                locale,
+                report_url: None,
+            }) => self.report.failure(*locale).len(),
         }
     }
 
     fn frame(&self, index: usize) -> String {
-        let Some(outcome) = &self.outcome else { return String::new() };
+        let Some(outcome) = &self.outcome else {
+            return String::new();
+        };
         let Some(url) = &outcome.report_url else {
             let message = &self.report.failure(outcome.locale)[index];
             return protocol::bot_frame(message, None, Status::None, None);
@@ -180,7 +208,9 @@ impl Dialogue for PaymentDialogue {
         match index.checked_sub(thanks) {
             None => protocol::bot_frame(&success.thanks[index], None, Status::None, None),
             Some(0) => protocol::bot_frame(&success.link, None, Status::None, Some(url)),
-            Some(after) => protocol::bot_frame(&success.goodbye[after - 1], None, Status::None, None),
+            Some(after) => {
+                protocol::bot_frame(&success.goodbye[after - 1], None, Status::None, None)
+            }
         }
     }
 
@@ -191,7 +221,14 @@ impl Dialogue for PaymentDialogue {
     fn position(&self) -> (Option<Locale>, Option<&'static str>) {
         match &self.outcome {
             None => (None, None),
-            Some(o) => (Some(o.locale), Some(if o.report_url.is_some() { "success" } else { "failure" })),
+            Some(o) => (
+                Some(o.locale),
+                Some(if o.report_url.is_some() {
+                    "success"
+                } else {
+                    "failure"
+                }),
+            ),
         }
     }
 }
@@ -202,12 +239,17 @@ mod tests {
     use serde_json::{Value, json};
 
     fn frames(dialogue: &impl Dialogue) -> Vec<Value> {
-        (0..dialogue.frame_count()).map(|i| serde_json::from_str(&dialogue.frame(i)).unwrap()).collect()
+        (0..dialogue.frame_count())
+            .map(|i| serde_json::from_str(&dialogue.frame(i)).unwrap())
+            .collect()
     }
 
     #[test]
     fn nothing_is_said_before_the_first_message() {
-        let dialogue = EngagementDialogue { report: Report::Love, session: None };
+        let dialogue = EngagementDialogue {
+            report: Report::Love,
+            session: None,
+        };
         assert_eq!(dialogue.frame_count(), 0);
         assert!(!dialogue.ends_after_run());
         assert_eq!(dialogue.position(), (None, None));
@@ -215,43 +257,75 @@ mod tests {
 
     #[test]
     fn a_chunk_is_sending_until_its_last_message_which_waits_with_the_options() {
-        let mut dialogue = EngagementDialogue { report: Report::Newjob, session: None };
-        dialogue.on_message(r#"{"lang":"en","is_new_visitor":true,"price":5,"currency":"USD"}"#).unwrap();
+        let mut dialogue = EngagementDialogue {
+            report: Report::Newjob,
+            session: None,
+        };
+        dialogue
+            .on_message(r#"{"lang":"en","is_new_visitor":true,"price":5,"currency":"USD"}"#)
+            .unwrap();
         dialogue.on_message("{}").unwrap();
         let state = Report::Newjob.start(true).next(None);
         let chunk = state.chunk(Locale::En);
         let frames = frames(&dialogue);
         assert_eq!(frames.len(), chunk.messages.len());
-        assert!(frames[..frames.len() - 1].iter().all(|f| f["status"] == "sending" && f.get("options").is_none()));
+        assert!(
+            frames[..frames.len() - 1]
+                .iter()
+                .all(|f| f["status"] == "sending" && f.get("options").is_none())
+        );
         let last = frames.last().unwrap();
         assert_eq!(last["status"], "waiting");
-        let ids: Vec<&str> = last["options"].as_array().unwrap().iter().map(|o| o["id"].as_str().unwrap()).collect();
+        let ids: Vec<&str> = last["options"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|o| o["id"].as_str().unwrap())
+            .collect();
         assert_eq!(ids, chunk.options.iter().map(|o| o.id).collect::<Vec<_>>());
     }
 
     #[test]
     fn answers_pick_options_switch_language_and_fall_back_to_the_default() {
         let report = Report::Money;
-        let first = First::parse(r#"{"lang":"ru","is_new_visitor":false,"price":"9.5","currency":"zł"}"#).unwrap();
+        let first =
+            First::parse(r#"{"lang":"ru","is_new_visitor":false,"price":"9.5","currency":"zł"}"#)
+                .unwrap();
         let mut session = Engagement::start(report, &first);
         assert_eq!(session.state(), report.start(false));
         let at = session.state();
-        session.answer(&Answer { lang: Some(Locale::Pl), option: Some("nope".into()) });
-        assert_eq!((session.state(), session.locale()), (at.next(None), Locale::Pl));
+        session.answer(&Answer {
+            lang: Some(Locale::Pl),
+            option: Some("nope".into()),
+        });
+        assert_eq!(
+            (session.state(), session.locale()),
+            (at.next(None), Locale::Pl)
+        );
         let option = session.chunk().options.first().map(|o| o.id);
         let before = session.state();
-        session.answer(&Answer { lang: None, option: option.map(String::from) });
+        session.answer(&Answer {
+            lang: None,
+            option: option.map(String::from),
+        });
         assert_eq!(session.state(), before.next(option));
         assert_eq!(session.locale(), Locale::Pl);
     }
 
     #[test]
     fn the_price_is_shown_in_the_locale_format() {
-        let mut dialogue = EngagementDialogue { report: Report::Travel, session: None };
-        dialogue.on_message(r#"{"lang":"pl","is_new_visitor":true,"price":19.99,"currency":"zł"}"#).unwrap();
+        let mut dialogue = EngagementDialogue {
+            report: Report::Travel,
+            session: None,
+        };
+        dialogue
+            .on_message(r#"{"lang":"pl","is_new_visitor":true,"price":19.99,"currency":"zł"}"#)
+            .unwrap();
         let mut shown = false;
         while !dialogue.ends_after_run() {
-            shown |= frames(&dialogue).iter().any(|f| f["message"].as_str().unwrap().contains("19,99 zł"));
+            shown |= frames(&dialogue)
+                .iter()
+                .any(|f| f["message"].as_str().unwrap().contains("19,99 zł"));
             dialogue.on_message("{}").unwrap();
         }
         assert!(shown);
@@ -261,13 +335,28 @@ mod tests {
     fn post_payment_puts_the_link_on_the_link_message_only() {
         let mut dialogue = PaymentDialogue::new(Report::Marriage, "/r/".into());
         let params = "date=2000-1-1&time=0:00&tz=0&ln_d=0&ln_m=0&dir_ln=w&lt_d=0&lt_m=0&dir_lt=s&hash=h&report_id=marriage";
-        dialogue.on_message(&json!({"success": true, "lang": "en", "report_url_params": params}).to_string()).unwrap();
+        dialogue
+            .on_message(
+                &json!({"success": true, "lang": "en", "report_url_params": params}).to_string(),
+            )
+            .unwrap();
         let frames = frames(&dialogue);
         let success = Report::Marriage.success(Locale::En);
-        assert_eq!(frames.len(), success.thanks.len() + 1 + success.goodbye.len());
-        let links: Vec<usize> = frames.iter().enumerate().filter(|(_, f)| f.get("report_url").is_some()).map(|(i, _)| i).collect();
+        assert_eq!(
+            frames.len(),
+            success.thanks.len() + 1 + success.goodbye.len()
+        );
+        let links: Vec<usize> = frames
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| f.get("report_url").is_some())
+            .map(|(i, _)| i)
+            .collect();
         assert_eq!(links, vec![success.thanks.len()]);
-        assert_eq!(frames[links[0]]["report_url"], format!("/r/?{}", params.replace(':', "%3A")));
+        assert_eq!(
+            frames[links[0]]["report_url"],
+            format!("/r/?{}", params.replace(':', "%3A"))
+        );
         assert!(dialogue.ends_after_run());
         assert_eq!(dialogue.position(), (Some(Locale::En), Some("success")));
     }
@@ -275,9 +364,15 @@ mod tests {
     #[test]
     fn post_payment_errors_come_from_the_message_or_its_params() {
         let mut dialogue = PaymentDialogue::new(Report::Love, "/r/".into());
-        assert_eq!(dialogue.on_message(r#"{"success":true,"lang":"en"}"#), Err(ClientError::ParamsMissing));
+        assert_eq!(
+            dialogue.on_message(r#"{"success":true,"lang":"en"}"#),
+            Err(ClientError::ParamsMissing)
+        );
         let bad = json!({"success": true, "lang": "en", "report_url_params": "date=x"}).to_string();
-        assert!(matches!(dialogue.on_message(&bad), Err(ClientError::Params(_))));
+        assert!(matches!(
+            dialogue.on_message(&bad),
+            Err(ClientError::Params(_))
+        ));
         assert_eq!(dialogue.frame_count(), 0);
     }
 }

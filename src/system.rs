@@ -7,7 +7,9 @@ use tracing_subscriber::EnvFilter;
 /// Logs to stderr, filtered by `RUST_LOG` (default `info`).
 pub fn init_logging(format: LogFormat) {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
     let _ = match format {
         LogFormat::Text => builder.try_init(),
         LogFormat::Json => builder.json().flatten_event(true).try_init(),
@@ -17,7 +19,10 @@ pub fn init_logging(format: LogFormat) {
 /// Raises the soft open-file limit to the hard one, since every session holds a socket.
 /// Returns the limit in force, if it can be read.
 pub fn raise_open_file_limit() -> Option<u64> {
-    let mut limit = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
+    let mut limit = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
     // SAFETY: getrlimit/setrlimit only read and write the struct passed by pointer.
     unsafe {
         if libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) != 0 {
@@ -33,7 +38,7 @@ pub fn raise_open_file_limit() -> Option<u64> {
         }
         tracing::info!(from = before, to = limit.rlim_cur, "open-file limit");
     }
-    Some(limit.rlim_cur as u64)
+    Some(limit.rlim_cur)
 }
 
 /// Resolves on Ctrl-C or SIGTERM.

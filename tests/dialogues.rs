@@ -27,12 +27,21 @@ fn expected(state: State, locale: Locale) -> Vec<Value> {
         .iter()
         .enumerate()
         .map(|(i, m)| {
-            let text = m.text.replace("{price}", price).replace("{currency}", currency).replace("{{", "{").replace("}}", "}");
+            let text = m
+                .text
+                .replace("{price}", price)
+                .replace("{currency}", currency)
+                .replace("{{", "{")
+                .replace("}}", "}");
             let mut frame = json!({"message": text, "status": "sending"});
             if i + 1 == n && !state.is_purchase() {
                 frame["status"] = json!("waiting");
                 if !chunk.options.is_empty() {
-                    frame["options"] = chunk.options.iter().map(|o| json!({"id": o.id, "text": o.label})).collect();
+                    frame["options"] = chunk
+                        .options
+                        .iter()
+                        .map(|o| json!({"id": o.id, "text": o.label}))
+                        .collect();
                 }
             }
             frame
@@ -41,7 +50,13 @@ fn expected(state: State, locale: Locale) -> Vec<Value> {
 }
 
 /// Walks one plan and returns the messages seen; asserts each chunk and the purchase close.
-async fn walk(server: &chatbot::Server, report: Report, locale: Locale, new_visitor: bool, plan: &[Option<&str>]) -> Vec<Value> {
+async fn walk(
+    server: &chatbot::Server,
+    report: Report,
+    locale: Locale,
+    new_visitor: bool,
+    plan: &[Option<&str>],
+) -> Vec<Value> {
     let (price, _, _) = visitor(locale);
     let mut socket = connect(server, &format!("/ws/chat/{}", report.slug())).await;
     let currency = visitor(locale).2;
@@ -50,9 +65,17 @@ async fn walk(server: &chatbot::Server, report: Report, locale: Locale, new_visi
     let mut seen = Vec::new();
     let mut answers = plan.iter().copied().chain(std::iter::repeat(None));
     for turn in 0.. {
-        assert!(turn < 100, "{report:?} {locale:?}: no purchase after 100 turns");
+        assert!(
+            turn < 100,
+            "{report:?} {locale:?}: no purchase after 100 turns"
+        );
         let (frames, end) = chunk(&mut socket).await;
-        assert_eq!(frames, expected(state, locale), "{report:?} {locale:?} at {}", state.name());
+        assert_eq!(
+            frames,
+            expected(state, locale),
+            "{report:?} {locale:?} at {}",
+            state.name()
+        );
         seen.extend(frames);
         if state.is_purchase() {
             assert_eq!(end, Some(Some(1000)), "the purchase closes with 1000");
@@ -85,7 +108,9 @@ async fn every_report_walks_to_the_purchase_by_every_path() {
                         let shown = format!("{price} {currency}");
                         let before_purchase = &seen[..seen.len() - 1];
                         assert!(
-                            before_purchase.iter().any(|f| f["message"].as_str().unwrap().contains(&shown)),
+                            before_purchase
+                                .iter()
+                                .any(|f| f["message"].as_str().unwrap().contains(&shown)),
                             "{report:?} {locale:?}: the default path shows {shown:?}"
                         );
                     }
@@ -125,7 +150,16 @@ async fn an_unknown_option_takes_the_default_way() {
     send(&mut socket, &json!({"option": "no-such-option"})).await;
     let (frames, _) = chunk(&mut socket).await;
     let next = start.next(None);
-    assert_eq!(frames.last().unwrap()["message"], next.chunk(Locale::En).messages.last().unwrap().text.replace("{price}", "250").replace("{currency}", "USD"));
+    assert_eq!(
+        frames.last().unwrap()["message"],
+        next.chunk(Locale::En)
+            .messages
+            .last()
+            .unwrap()
+            .text
+            .replace("{price}", "250")
+            .replace("{currency}", "USD")
+    );
 }
 
 #[tokio::test]
@@ -133,7 +167,11 @@ async fn markup_in_the_currency_stays_text_in_json() {
     let server = start().await;
     let mut socket = connect(&server, "/ws/chat/newjob").await;
     let currency = "<b>\"zł\"</b>\\";
-    send(&mut socket, &json!({"lang": "pl", "is_new_visitor": true, "price": "0.5", "currency": currency})).await;
+    send(
+        &mut socket,
+        &json!({"lang": "pl", "is_new_visitor": true, "price": "0.5", "currency": currency}),
+    )
+    .await;
     let mut all = Vec::new();
     loop {
         let (frames, end) = chunk(&mut socket).await;
@@ -144,5 +182,9 @@ async fn markup_in_the_currency_stays_text_in_json() {
         send(&mut socket, &json!({})).await;
     }
     let shown = format!("0,50 {currency}");
-    assert!(all.iter().any(|f| f["message"].as_str().unwrap().contains(&shown)), "{all:?}");
+    assert!(
+        all.iter()
+            .any(|f| f["message"].as_str().unwrap().contains(&shown)),
+        "{all:?}"
+    );
 }

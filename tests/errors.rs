@@ -25,7 +25,11 @@ async fn unknown_report_is_an_invalid_url_on_both_endpoints() {
         "/ws/chat-success/LOVE/",
     ] {
         let mut socket = connect(&server, path).await;
-        assert_eq!(frame(&mut socket).await, json!({"error": "Invalid Url"}), "{path}");
+        assert_eq!(
+            frame(&mut socket).await,
+            json!({"error": "Invalid Url"}),
+            "{path}"
+        );
         assert_eq!(closed(&mut socket).await, Some(1008), "{path}");
     }
 }
@@ -50,7 +54,10 @@ async fn known_reports_are_served_with_and_without_trailing_slash() {
 
 /// A raw text frame whose payload need not be UTF-8.
 fn raw_text(bytes: &[u8]) -> Message {
-    let header = FrameHeader { opcode: OpCode::Data(Data::Text), ..FrameHeader::default() };
+    let header = FrameHeader {
+        opcode: OpCode::Data(Data::Text),
+        ..FrameHeader::default()
+    };
     Message::Frame(Frame::from_payload(header, bytes.to_vec().into()))
 }
 
@@ -83,9 +90,21 @@ fn first_message_corpus() -> Vec<(String, Message, &'static str)> {
         text("trailing comma", r#"{"lang":"en",}"#.into(), "JSON"),
         text("single quotes", "{'lang':'en'}".into(), "JSON"),
         text("two objects", "{}{}".into(), "JSON"),
-        text("byte order mark", format!("\u{feff}{}", first("en", true)), "JSON"),
-        text("NaN literal", r#"{"lang":"en","is_new_visitor":true,"price":NaN,"currency":"USD"}"#.into(), "JSON"),
-        text("raw control character", "{\"lang\":\"en\u{1}\"}".into(), "JSON"),
+        text(
+            "byte order mark",
+            format!("\u{feff}{}", first("en", true)),
+            "JSON",
+        ),
+        text(
+            "NaN literal",
+            r#"{"lang":"en","is_new_visitor":true,"price":NaN,"currency":"USD"}"#.into(),
+            "JSON",
+        ),
+        text(
+            "raw control character",
+            "{\"lang\":\"en\u{1}\"}".into(),
+            "JSON",
+        ),
         text("deep nesting", deep, "object"),
         text("deep nesting in price", deep_price, "price"),
         text("empty object", "{}".into(), "lang"),
@@ -95,42 +114,146 @@ fn first_message_corpus() -> Vec<(String, Message, &'static str)> {
         text("lang upper case", first_with("lang", json!("EN")), "lang"),
         text("lang number", first_with("lang", json!(1)), "lang"),
         text("lang array", first_with("lang", json!(["en"])), "lang"),
-        text("duplicate lang", r#"{"lang":"en","lang":"ru","is_new_visitor":true,"price":1,"currency":"USD"}"#.into(), "lang"),
-        text("missing is_new_visitor", first_without("is_new_visitor"), "is_new_visitor"),
-        text("is_new_visitor string", first_with("is_new_visitor", json!("true")), "is_new_visitor"),
-        text("is_new_visitor number", first_with("is_new_visitor", json!(1)), "is_new_visitor"),
-        text("is_new_visitor null", first_with("is_new_visitor", json!(null)), "is_new_visitor"),
+        text(
+            "duplicate lang",
+            r#"{"lang":"en","lang":"ru","is_new_visitor":true,"price":1,"currency":"USD"}"#.into(),
+            "lang",
+        ),
+        text(
+            "missing is_new_visitor",
+            first_without("is_new_visitor"),
+            "is_new_visitor",
+        ),
+        text(
+            "is_new_visitor string",
+            first_with("is_new_visitor", json!("true")),
+            "is_new_visitor",
+        ),
+        text(
+            "is_new_visitor number",
+            first_with("is_new_visitor", json!(1)),
+            "is_new_visitor",
+        ),
+        text(
+            "is_new_visitor null",
+            first_with("is_new_visitor", json!(null)),
+            "is_new_visitor",
+        ),
         text("missing price", first_without("price"), "price"),
         text("price negative", first_with("price", json!(-1)), "price"),
-        text("price negative string", first_with("price", json!("-0.5")), "price"),
-        text("price NaN string", first_with("price", json!("NaN")), "price"),
-        text("price Infinity string", first_with("price", json!("Infinity")), "price"),
-        text("price exponent string", first_with("price", json!("1e3")), "price"),
-        text("price empty string", first_with("price", json!("")), "price"),
-        text("price padded string", first_with("price", json!(" 5")), "price"),
-        text("price comma string", first_with("price", json!("19,99")), "price"),
+        text(
+            "price negative string",
+            first_with("price", json!("-0.5")),
+            "price",
+        ),
+        text(
+            "price NaN string",
+            first_with("price", json!("NaN")),
+            "price",
+        ),
+        text(
+            "price Infinity string",
+            first_with("price", json!("Infinity")),
+            "price",
+        ),
+        text(
+            "price exponent string",
+            first_with("price", json!("1e3")),
+            "price",
+        ),
+        text(
+            "price empty string",
+            first_with("price", json!("")),
+            "price",
+        ),
+        text(
+            "price padded string",
+            first_with("price", json!(" 5")),
+            "price",
+        ),
+        text(
+            "price comma string",
+            first_with("price", json!("19,99")),
+            "price",
+        ),
         text("price bool", first_with("price", json!(true)), "price"),
         text("price null", first_with("price", json!(null)), "price"),
-        text("price object", first_with("price", json!({"amount": 1})), "price"),
-        text("price huge", r#"{"lang":"en","is_new_visitor":true,"price":1e400,"currency":"USD"}"#.into(), "price"),
-        text("price huge negative", r#"{"lang":"en","is_new_visitor":true,"price":-1e400,"currency":"USD"}"#.into(), "price"),
+        text(
+            "price object",
+            first_with("price", json!({"amount": 1})),
+            "price",
+        ),
+        text(
+            "price huge",
+            r#"{"lang":"en","is_new_visitor":true,"price":1e400,"currency":"USD"}"#.into(),
+            "price",
+        ),
+        text(
+            "price huge negative",
+            r#"{"lang":"en","is_new_visitor":true,"price":-1e400,"currency":"USD"}"#.into(),
+            "price",
+        ),
         text("missing currency", first_without("currency"), "currency"),
-        text("currency empty", first_with("currency", json!("")), "currency"),
-        text("currency 33 characters", first_with("currency", json!("x".repeat(33))), "currency"),
-        text("currency number", first_with("currency", json!(5)), "currency"),
-        text("currency null", first_with("currency", json!(null)), "currency"),
-        text("currency control character", first_with("currency", json!("US\nD")), "currency"),
-        text("currency lone surrogate", r#"{"lang":"en","is_new_visitor":true,"price":1,"currency":"\ud800"}"#.into(), "currency"),
-        text("message 1001 characters", first_with("message", json!("é".repeat(1001))), "message"),
+        text(
+            "currency empty",
+            first_with("currency", json!("")),
+            "currency",
+        ),
+        text(
+            "currency 33 characters",
+            first_with("currency", json!("x".repeat(33))),
+            "currency",
+        ),
+        text(
+            "currency number",
+            first_with("currency", json!(5)),
+            "currency",
+        ),
+        text(
+            "currency null",
+            first_with("currency", json!(null)),
+            "currency",
+        ),
+        text(
+            "currency control character",
+            first_with("currency", json!("US\nD")),
+            "currency",
+        ),
+        text(
+            "currency lone surrogate",
+            r#"{"lang":"en","is_new_visitor":true,"price":1,"currency":"\ud800"}"#.into(),
+            "currency",
+        ),
+        text(
+            "message 1001 characters",
+            first_with("message", json!("é".repeat(1001))),
+            "message",
+        ),
         text("message number", first_with("message", json!(5)), "message"),
-        text("message null", first_with("message", json!(null)), "message"),
+        text(
+            "message null",
+            first_with("message", json!(null)),
+            "message",
+        ),
         text("option number", first_with("option", json!(5)), "option"),
         text("option object", first_with("option", json!({})), "option"),
     ];
-    cases.push(("binary JSON".into(), Message::binary(first("en", true).to_string().into_bytes()), "binary"));
-    cases.push(("binary invalid UTF-8".into(), Message::binary(vec![0xff, 0xfe, 0x00]), "binary"));
+    cases.push((
+        "binary JSON".into(),
+        Message::binary(first("en", true).to_string().into_bytes()),
+        "binary",
+    ));
+    cases.push((
+        "binary invalid UTF-8".into(),
+        Message::binary(vec![0xff, 0xfe, 0x00]),
+        "binary",
+    ));
     cases.push(("empty binary".into(), Message::binary(Vec::new()), "binary"));
-    cases.push(("text frame with invalid UTF-8".into(), raw_text(b"{\"lang\":\"\xff\"}"), "UTF-8"));
+    cases.push((
+        "text frame with invalid UTF-8".into(),
+        raw_text(b"{\"lang\":\"\xff\"}"),
+        "UTF-8",
+    ));
     cases
 }
 
@@ -143,8 +266,13 @@ async fn bad_first_messages_get_their_error_and_1008() {
         let mut socket = connect(&server, "/ws/chat/newjob").await;
         send_raw(&mut socket, message).await;
         let value = frame(&mut socket).await;
-        let error = value["error"].as_str().unwrap_or_else(|| panic!("{what}: expected an error, got {value}"));
-        assert!(error.contains(needle), "{what}: {error:?} should contain {needle:?}");
+        let error = value["error"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{what}: expected an error, got {value}"));
+        assert!(
+            error.contains(needle),
+            "{what}: {error:?} should contain {needle:?}"
+        );
         assert_eq!(closed(&mut socket).await, Some(1008), "{what}");
     }
     // The server is still serving.
@@ -158,9 +286,18 @@ async fn bad_first_messages_get_their_error_and_1008() {
 async fn error_sentences_name_the_field() {
     let server = start().await;
     let cases = [
-        (first_with("price", json!("abc")), "price must be a finite number of 0 or more"),
-        (first_with("lang", json!("de")), r#"lang must be one of "ru", "en", "pl""#),
-        (first_without("is_new_visitor"), "is_new_visitor is required"),
+        (
+            first_with("price", json!("abc")),
+            "price must be a finite number of 0 or more",
+        ),
+        (
+            first_with("lang", json!("de")),
+            r#"lang must be one of "ru", "en", "pl""#,
+        ),
+        (
+            first_without("is_new_visitor"),
+            "is_new_visitor is required",
+        ),
         ("[1]".to_owned(), "message must be a JSON object"),
         ("nope".to_owned(), "message is not valid JSON"),
     ];
@@ -181,10 +318,22 @@ async fn bad_later_messages_get_their_error_and_1008() {
         ("binary", Message::binary(b"{}".to_vec()), "binary"),
         ("lang", Message::text(r#"{"lang":"fr"}"#), "lang"),
         ("lang null", Message::text(r#"{"lang":null}"#), "lang"),
-        ("message too long", Message::text(json!({"message": "a".repeat(1001)}).to_string()), "message"),
-        ("message array", Message::text(r#"{"message":["a"]}"#), "message"),
+        (
+            "message too long",
+            Message::text(json!({"message": "a".repeat(1001)}).to_string()),
+            "message",
+        ),
+        (
+            "message array",
+            Message::text(r#"{"message":["a"]}"#),
+            "message",
+        ),
         ("option bool", Message::text(r#"{"option":true}"#), "option"),
-        ("duplicate option", Message::text(r#"{"option":"a","option":"b"}"#), "option"),
+        (
+            "duplicate option",
+            Message::text(r#"{"option":"a","option":"b"}"#),
+            "option",
+        ),
     ];
     for (what, message, needle) in cases {
         let mut socket = connect(&server, "/ws/chat/newjob").await;
@@ -192,7 +341,9 @@ async fn bad_later_messages_get_their_error_and_1008() {
         assert_eq!(chunk(&mut socket).await.1, None, "{what}");
         send_raw(&mut socket, message).await;
         let value = frame(&mut socket).await;
-        let error = value["error"].as_str().unwrap_or_else(|| panic!("{what}: expected an error, got {value}"));
+        let error = value["error"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{what}: expected an error, got {value}"));
         assert!(error.contains(needle), "{what}: {error:?}");
         assert_eq!(closed(&mut socket).await, Some(1008), "{what}");
     }
@@ -204,14 +355,22 @@ async fn later_messages_ignore_first_message_fields_whatever_their_type() {
     let mut socket = connect(&server, "/ws/chat/newjob").await;
     send(&mut socket, &first("en", true)).await;
     chunk(&mut socket).await;
-    let deep = format!("{{\"is_new_visitor\":\"x\",\"price\":-5,\"currency\":[],\"extra\":{}1{}}}", "[".repeat(1500), "]".repeat(1500));
+    let deep = format!(
+        "{{\"is_new_visitor\":\"x\",\"price\":-5,\"currency\":[],\"extra\":{}1{}}}",
+        "[".repeat(1500),
+        "]".repeat(1500)
+    );
     send_raw(&mut socket, Message::text(deep)).await;
     let (frames, end) = chunk(&mut socket).await;
     assert!(!frames.is_empty() && end.is_none());
     send(&mut socket, &json!({})).await;
     let (frames, end) = chunk(&mut socket).await;
     assert!(!frames.is_empty() && end.is_none());
-    send(&mut socket, &json!({"message": "é".repeat(1000), "option": "no-such-option"})).await;
+    send(
+        &mut socket,
+        &json!({"message": "é".repeat(1000), "option": "no-such-option"}),
+    )
+    .await;
     assert!(!chunk(&mut socket).await.0.is_empty());
 }
 
@@ -219,7 +378,11 @@ async fn later_messages_ignore_first_message_fields_whatever_their_type() {
 fn padded_first(size: usize) -> String {
     let base = first("en", true).to_string();
     let pad = size - base.len() - r#","pad":"""#.len();
-    let text = format!("{},\"pad\":\"{}\"}}", &base[..base.len() - 1], "p".repeat(pad));
+    let text = format!(
+        "{},\"pad\":\"{}\"}}",
+        &base[..base.len() - 1],
+        "p".repeat(pad)
+    );
     assert_eq!(text.len(), size);
     text
 }
@@ -247,7 +410,11 @@ async fn size_is_checked_before_anything_else() {
     let mut socket = connect(&server, "/ws/chat/newjob").await;
     send(&mut socket, &first("en", true)).await;
     chunk(&mut socket).await;
-    send_raw(&mut socket, Message::text(json!({"message": "é".repeat(2100)}).to_string())).await;
+    send_raw(
+        &mut socket,
+        Message::text(json!({"message": "é".repeat(2100)}).to_string()),
+    )
+    .await;
     assert_eq!(next(&mut socket).await, Seen::Closed(Some(1009)));
 }
 
@@ -258,7 +425,11 @@ async fn a_fragmented_message_counts_as_a_whole() {
     let text = first("en", true).to_string();
     let (a, b) = text.split_at(10);
     let fragment = |opcode, fin, part: &str| {
-        let header = FrameHeader { is_final: fin, opcode, ..FrameHeader::default() };
+        let header = FrameHeader {
+            is_final: fin,
+            opcode,
+            ..FrameHeader::default()
+        };
         Message::Frame(Frame::from_payload(header, part.as_bytes().to_vec().into()))
     };
     send_raw(&mut socket, fragment(OpCode::Data(Data::Text), false, a)).await;
@@ -267,7 +438,11 @@ async fn a_fragmented_message_counts_as_a_whole() {
 
     let mut socket = connect(&server, "/ws/chat/newjob").await;
     for i in 0..3 {
-        let op = if i == 0 { OpCode::Data(Data::Text) } else { OpCode::Data(Data::Continue) };
+        let op = if i == 0 {
+            OpCode::Data(Data::Text)
+        } else {
+            OpCode::Data(Data::Continue)
+        };
         send_raw(&mut socket, fragment(op, i == 2, &"x".repeat(1500))).await;
     }
     assert_eq!(next(&mut socket).await, Seen::Closed(Some(1009)));
@@ -278,24 +453,75 @@ async fn post_payment_messages_are_checked_field_by_field() {
     let server = start().await;
     let cases: Vec<(serde_json::Value, &str)> = vec![
         (json!({"lang": "en"}), "success is required"),
-        (json!({"success": "true", "lang": "en"}), "success must be true or false"),
+        (
+            json!({"success": "true", "lang": "en"}),
+            "success must be true or false",
+        ),
         (json!({"success": true}), "lang is required"),
-        (json!({"success": true, "lang": "xx", "report_url_params": PARAMS}), "lang must be"),
-        (json!({"success": true, "lang": "en"}), "report_url_params is required when success is true"),
-        (json!({"success": true, "lang": "en", "report_url_params": 5}), "report_url_params must be a string"),
-        (json!({"success": true, "lang": "en", "report_url_params": ""}), "report_url_params must hold date"),
-        (json!({"success": true, "lang": "en", "report_url_params": PARAMS.replace("2023-9-24", "2023-2-30")}), "date must be a real date"),
-        (json!({"success": true, "lang": "en", "report_url_params": PARAMS.replace("12:44", "25:00")}), "time must be"),
-        (json!({"success": true, "lang": "en", "report_url_params": PARAMS.replace("tz=2", "tz=15")}), "tz must be"),
-        (json!({"success": true, "lang": "en", "report_url_params": PARAMS.replace("ln_d=37", "ln_d=181")}), "ln_d must be"),
-        (json!({"success": true, "lang": "en", "report_url_params": PARAMS.replace("ln_m=37", "ln_m=60")}), "ln_m must be"),
-        (json!({"success": true, "lang": "en", "report_url_params": PARAMS.replace("dir_ln=e", "dir_ln=x")}), "dir_ln must be"),
-        (json!({"success": true, "lang": "en", "report_url_params": PARAMS.replace("lt_d=55", "lt_d=91")}), "lt_d must be"),
-        (json!({"success": true, "lang": "en", "report_url_params": PARAMS.replace("lt_m=45", "lt_m=x")}), "lt_m must be"),
-        (json!({"success": true, "lang": "en", "report_url_params": PARAMS.replace("dir_lt=n", "dir_lt=w")}), "dir_lt must be"),
-        (json!({"success": true, "lang": "en", "report_url_params": PARAMS.replace("hash=XXX", "hash=")}), "hash must be"),
-        (json!({"success": true, "lang": "en", "report_url_params": PARAMS.replace("report_id=newjob", "report_id=love")}), "report_id"),
-        (json!({"success": true, "lang": "en", "report_url_params": format!("{PARAMS}&report_id=other")}), "report_id more than once"),
+        (
+            json!({"success": true, "lang": "xx", "report_url_params": PARAMS}),
+            "lang must be",
+        ),
+        (
+            json!({"success": true, "lang": "en"}),
+            "report_url_params is required when success is true",
+        ),
+        (
+            json!({"success": true, "lang": "en", "report_url_params": 5}),
+            "report_url_params must be a string",
+        ),
+        (
+            json!({"success": true, "lang": "en", "report_url_params": ""}),
+            "report_url_params must hold date",
+        ),
+        (
+            json!({"success": true, "lang": "en", "report_url_params": PARAMS.replace("2023-9-24", "2023-2-30")}),
+            "date must be a real date",
+        ),
+        (
+            json!({"success": true, "lang": "en", "report_url_params": PARAMS.replace("12:44", "25:00")}),
+            "time must be",
+        ),
+        (
+            json!({"success": true, "lang": "en", "report_url_params": PARAMS.replace("tz=2", "tz=15")}),
+            "tz must be",
+        ),
+        (
+            json!({"success": true, "lang": "en", "report_url_params": PARAMS.replace("ln_d=37", "ln_d=181")}),
+            "ln_d must be",
+        ),
+        (
+            json!({"success": true, "lang": "en", "report_url_params": PARAMS.replace("ln_m=37", "ln_m=60")}),
+            "ln_m must be",
+        ),
+        (
+            json!({"success": true, "lang": "en", "report_url_params": PARAMS.replace("dir_ln=e", "dir_ln=x")}),
+            "dir_ln must be",
+        ),
+        (
+            json!({"success": true, "lang": "en", "report_url_params": PARAMS.replace("lt_d=55", "lt_d=91")}),
+            "lt_d must be",
+        ),
+        (
+            json!({"success": true, "lang": "en", "report_url_params": PARAMS.replace("lt_m=45", "lt_m=x")}),
+            "lt_m must be",
+        ),
+        (
+            json!({"success": true, "lang": "en", "report_url_params": PARAMS.replace("dir_lt=n", "dir_lt=w")}),
+            "dir_lt must be",
+        ),
+        (
+            json!({"success": true, "lang": "en", "report_url_params": PARAMS.replace("hash=XXX", "hash=")}),
+            "hash must be",
+        ),
+        (
+            json!({"success": true, "lang": "en", "report_url_params": PARAMS.replace("report_id=newjob", "report_id=love")}),
+            "report_id",
+        ),
+        (
+            json!({"success": true, "lang": "en", "report_url_params": format!("{PARAMS}&report_id=other")}),
+            "report_id more than once",
+        ),
     ];
     for (message, needle) in cases {
         let mut socket = connect(&server, "/ws/chat-success/newjob").await;

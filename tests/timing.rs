@@ -25,15 +25,24 @@ const DEFAULT: Timing = Timing {
 };
 
 fn engagement(report: Report) -> EngagementDialogue {
-    EngagementDialogue { report, session: None }
+    EngagementDialogue {
+        report,
+        session: None,
+    }
 }
 
 fn payment(report: Report) -> PaymentDialogue {
-    PaymentDialogue::new(report, Arc::from(format!("/api/reading/{}/", report.slug())))
+    PaymentDialogue::new(
+        report,
+        Arc::from(format!("/api/reading/{}/", report.slug())),
+    )
 }
 
 /// Reads a chunk and the virtual time each frame (and a close) arrived, from `since`.
-async fn timed_chunk(socket: &mut impl Client, since: Instant) -> (Vec<serde_json::Value>, Vec<Duration>, Option<Option<u16>>) {
+async fn timed_chunk(
+    socket: &mut impl Client,
+    since: Instant,
+) -> (Vec<serde_json::Value>, Vec<Duration>, Option<Option<u16>>) {
     let (mut frames, mut times) = (Vec::new(), Vec::new());
     loop {
         let seen = next(socket).await;
@@ -57,13 +66,26 @@ fn every(interval: Duration, n: usize) -> Vec<Duration> {
 
 #[tokio::test(start_paused = true)]
 async fn chunks_are_paced_at_exactly_the_interval() {
-    let (mut socket, task) = in_memory(engagement(Report::Newjob), DEFAULT, CancellationToken::new()).await;
+    let (mut socket, task) = in_memory(
+        engagement(Report::Newjob),
+        DEFAULT,
+        CancellationToken::new(),
+    )
+    .await;
     let sent = Instant::now();
     send(&mut socket, &first("en", true)).await;
     let (frames, times, end) = timed_chunk(&mut socket, sent).await;
     assert!(frames.len() >= 2 && end.is_none());
-    assert_eq!(times, every(Duration::from_secs(2), frames.len()), "first at once, then every 2 s");
-    assert!(frames[..frames.len() - 1].iter().all(|f| f["status"] == "sending"));
+    assert_eq!(
+        times,
+        every(Duration::from_secs(2), frames.len()),
+        "first at once, then every 2 s"
+    );
+    assert!(
+        frames[..frames.len() - 1]
+            .iter()
+            .all(|f| f["status"] == "sending")
+    );
 
     // Later chunks are paced from each answer; the purchase closes right after its last message.
     for turn in 0.. {
@@ -76,29 +98,48 @@ async fn chunks_are_paced_at_exactly_the_interval() {
         assert_eq!(times[..n], every(Duration::from_secs(2), n)[..]);
         if let Some(code) = end {
             assert_eq!(code, Some(1000));
-            assert_eq!(times[n], times[n - 1], "closed right after the last message");
+            assert_eq!(
+                times[n],
+                times[n - 1],
+                "closed right after the last message"
+            );
             assert!(frames.iter().all(|f| f["status"] == "sending"));
             break;
         }
     }
-    assert_eq!(task.await.unwrap(), End { code: Some(1000), error: None });
+    assert_eq!(
+        task.await.unwrap(),
+        End {
+            code: Some(1000),
+            error: None
+        }
+    );
 }
 
 #[tokio::test(start_paused = true)]
 async fn other_intervals_are_kept_exactly_too() {
     for ms in [1, 200, 5000] {
-        let timing = Timing { interval: Duration::from_millis(ms), ..DEFAULT };
-        let (mut socket, _task) = in_memory(engagement(Report::Love), timing, CancellationToken::new()).await;
+        let timing = Timing {
+            interval: Duration::from_millis(ms),
+            ..DEFAULT
+        };
+        let (mut socket, _task) =
+            in_memory(engagement(Report::Love), timing, CancellationToken::new()).await;
         let sent = Instant::now();
         send(&mut socket, &first("pl", false)).await;
         let (frames, times, _) = timed_chunk(&mut socket, sent).await;
-        assert_eq!(times, every(Duration::from_millis(ms), frames.len()), "{ms} ms");
+        assert_eq!(
+            times,
+            every(Duration::from_millis(ms), frames.len()),
+            "{ms} ms"
+        );
     }
 }
 
 #[tokio::test(start_paused = true)]
 async fn post_payment_series_is_paced_then_closed() {
-    let (mut socket, task) = in_memory(payment(Report::Travel), DEFAULT, CancellationToken::new()).await;
+    let (mut socket, task) =
+        in_memory(payment(Report::Travel), DEFAULT, CancellationToken::new()).await;
     let sent = Instant::now();
     send(&mut socket, &json!({"success": false, "lang": "ru"})).await;
     let (frames, times, end) = timed_chunk(&mut socket, sent).await;
@@ -107,19 +148,25 @@ async fn post_payment_series_is_paced_then_closed() {
     assert!(n >= 2);
     assert_eq!(times[..n], every(Duration::from_secs(2), n)[..]);
     assert_eq!(times[n], times[n - 1]);
-    assert!(frames.iter().all(|f| f.get("status").is_none() && f.get("report_url").is_none()));
+    assert!(
+        frames
+            .iter()
+            .all(|f| f.get("status").is_none() && f.get("report_url").is_none())
+    );
     assert_eq!(task.await.unwrap().code, Some(1000));
 }
 
 #[tokio::test(start_paused = true)]
 async fn first_message_timeout_closes_with_1008_on_both_endpoints() {
-    let (mut socket, task) = in_memory(engagement(Report::Love), DEFAULT, CancellationToken::new()).await;
+    let (mut socket, task) =
+        in_memory(engagement(Report::Love), DEFAULT, CancellationToken::new()).await;
     let opened = Instant::now();
     assert_eq!(next(&mut socket).await, Seen::Closed(Some(1008)));
     assert_eq!(opened.elapsed(), Duration::from_secs(30));
     assert_eq!(task.await.unwrap().code, Some(1008));
 
-    let (mut socket, _task) = in_memory(payment(Report::Love), DEFAULT, CancellationToken::new()).await;
+    let (mut socket, _task) =
+        in_memory(payment(Report::Love), DEFAULT, CancellationToken::new()).await;
     let opened = Instant::now();
     assert_eq!(next(&mut socket).await, Seen::Closed(Some(1008)));
     assert_eq!(opened.elapsed(), Duration::from_secs(30));
@@ -127,7 +174,8 @@ async fn first_message_timeout_closes_with_1008_on_both_endpoints() {
 
 #[tokio::test(start_paused = true)]
 async fn idle_timeout_counts_from_each_waiting_message() {
-    let (mut socket, task) = in_memory(engagement(Report::Money), DEFAULT, CancellationToken::new()).await;
+    let (mut socket, task) =
+        in_memory(engagement(Report::Money), DEFAULT, CancellationToken::new()).await;
     send(&mut socket, &first("en", true)).await;
     chunk(&mut socket).await;
     // An answer one second before the timeout restarts it, from the next `waiting` message.
@@ -142,17 +190,32 @@ async fn idle_timeout_counts_from_each_waiting_message() {
 
 #[tokio::test(start_paused = true)]
 async fn messages_while_sending_are_validated_then_ignored() {
-    let (mut socket, task) = in_memory(engagement(Report::Newjob), DEFAULT, CancellationToken::new()).await;
+    let (mut socket, task) = in_memory(
+        engagement(Report::Newjob),
+        DEFAULT,
+        CancellationToken::new(),
+    )
+    .await;
     let sent = Instant::now();
     send(&mut socket, &first("en", true)).await;
     assert_eq!(frame(&mut socket).await["status"], "sending");
     // Valid, with a language switch and an option: all ignored while the bot sends.
-    send(&mut socket, &json!({"lang": "ru", "option": "employed", "message": "hi"})).await;
+    send(
+        &mut socket,
+        &json!({"lang": "ru", "option": "employed", "message": "hi"}),
+    )
+    .await;
     let (rest, times, end) = timed_chunk(&mut socket, sent).await;
     assert!(end.is_none());
     assert_eq!(times[0], Duration::from_secs(2), "pacing is unchanged");
-    let expected = Report::Newjob.start(true).chunk(chatbot::catalogue::Locale::En);
-    assert_eq!(rest.last().unwrap()["message"], expected.messages.last().unwrap().text, "still English");
+    let expected = Report::Newjob
+        .start(true)
+        .chunk(chatbot::catalogue::Locale::En);
+    assert_eq!(
+        rest.last().unwrap()["message"],
+        expected.messages.last().unwrap().text,
+        "still English"
+    );
 
     // A malformed one while sending is an error, and ends the session.
     send(&mut socket, &json!({})).await;
@@ -178,18 +241,36 @@ async fn shutdown_closes_with_1001_mid_chunk() {
 
 #[tokio::test(start_paused = true)]
 async fn a_disconnect_mid_chunk_ends_the_loop_at_once() {
-    let (mut socket, task) = in_memory(engagement(Report::Newjob), DEFAULT, CancellationToken::new()).await;
+    let (mut socket, task) = in_memory(
+        engagement(Report::Newjob),
+        DEFAULT,
+        CancellationToken::new(),
+    )
+    .await;
     send(&mut socket, &first("en", true)).await;
     frame(&mut socket).await;
     let at = Instant::now();
     drop(socket);
-    assert_eq!(task.await.unwrap(), End { code: None, error: None });
-    assert_eq!(at.elapsed(), Duration::ZERO, "not at the next message's time");
+    assert_eq!(
+        task.await.unwrap(),
+        End {
+            code: None,
+            error: None
+        }
+    );
+    assert_eq!(
+        at.elapsed(),
+        Duration::ZERO,
+        "not at the next message's time"
+    );
 }
 
 /// A long interval keeps a session mid-chunk for as long as a real-socket test needs.
 fn slow() -> Config {
-    Config { interval: Duration::from_secs(3600), ..Config::for_tests() }
+    Config {
+        interval: Duration::from_secs(3600),
+        ..Config::for_tests()
+    }
 }
 
 #[tokio::test]
@@ -211,7 +292,11 @@ async fn a_disconnect_mid_chunk_frees_the_session_on_the_server() {
 
 #[tokio::test]
 async fn at_the_connection_limit_new_sessions_get_1013_and_held_ones_keep_working() {
-    let server = server(Config { max_connections: 2, ..Config::for_tests() }).await;
+    let server = server(Config {
+        max_connections: 2,
+        ..Config::for_tests()
+    })
+    .await;
     let mut held = Vec::new();
     for _ in 0..2 {
         let mut socket = connect(&server, "/ws/chat/newjob").await;
@@ -219,7 +304,11 @@ async fn at_the_connection_limit_new_sessions_get_1013_and_held_ones_keep_workin
         chunk(&mut socket).await;
         held.push(socket);
     }
-    for path in ["/ws/chat/newjob", "/ws/chat-success/newjob", "/ws/chat/unknown"] {
+    for path in [
+        "/ws/chat/newjob",
+        "/ws/chat-success/newjob",
+        "/ws/chat/unknown",
+    ] {
         let mut refused = connect(&server, path).await;
         assert_eq!(next(&mut refused).await, Seen::Closed(Some(1013)), "{path}");
     }
@@ -235,7 +324,11 @@ async fn at_the_connection_limit_new_sessions_get_1013_and_held_ones_keep_workin
 
 #[tokio::test]
 async fn server_shutdown_closes_every_session_with_1001() {
-    let server = server(Config { shutdown_grace: Duration::from_secs(5), ..slow() }).await;
+    let server = server(Config {
+        shutdown_grace: Duration::from_secs(5),
+        ..slow()
+    })
+    .await;
     let mut waiting_first = connect(&server, "/ws/chat/newjob").await;
     let mut mid_chunk = connect(&server, "/ws/chat/love").await;
     send(&mut mid_chunk, &first("en", true)).await;
@@ -251,8 +344,16 @@ async fn server_shutdown_closes_every_session_with_1001() {
     for socket in [&mut waiting_first, &mut mid_chunk, &mut post_payment] {
         assert_eq!(next(socket).await, Seen::Closed(Some(1001)));
     }
-    assert!(stopping.await.unwrap(), "all sessions closed within the grace period");
+    assert!(
+        stopping.await.unwrap(),
+        "all sessions closed within the grace period"
+    );
     assert!(app.is_shutting_down());
     assert_eq!(app.live_sessions(), 0);
-    assert!(tokio_tungstenite::connect_async(format!("ws://{addr}/ws/chat/newjob")).await.is_err(), "no new connections");
+    assert!(
+        tokio_tungstenite::connect_async(format!("ws://{addr}/ws/chat/newjob"))
+            .await
+            .is_err(),
+        "no new connections"
+    );
 }

@@ -31,7 +31,16 @@ fn print_run(out: &mut String, dialogue: &impl Dialogue) {
             line.push_str("  [waiting]");
         }
         if let Some(options) = frame["options"].as_array() {
-            let labels: Vec<String> = options.iter().map(|o| format!("{}=\"{}\"", o["id"].as_str().unwrap_or_default(), o["text"].as_str().unwrap_or_default())).collect();
+            let labels: Vec<String> = options
+                .iter()
+                .map(|o| {
+                    format!(
+                        "{}=\"{}\"",
+                        o["id"].as_str().unwrap_or_default(),
+                        o["text"].as_str().unwrap_or_default()
+                    )
+                })
+                .collect();
             let _ = write!(line, " options: {}", labels.join(", "));
         }
         if let Some(url) = frame["report_url"].as_str() {
@@ -45,12 +54,23 @@ fn transcript(report: Report) -> String {
     let mut out = format!("# {} — {}\n", report.slug(), report.title(Locale::En));
     for locale in Locale::ALL {
         for new_visitor in [true, false] {
-            let visitor = if new_visitor { "new visitor" } else { "returning visitor" };
+            let visitor = if new_visitor {
+                "new visitor"
+            } else {
+                "returning visitor"
+            };
             for plan in plans(report.start(new_visitor)) {
                 let route: Vec<&str> = plan.iter().map(|o| o.unwrap_or("-")).collect();
-                let answers = if route.is_empty() { "default answers".to_owned() } else { format!("answers {}, then default ones", route.join(" ")) };
+                let answers = if route.is_empty() {
+                    "default answers".to_owned()
+                } else {
+                    format!("answers {}, then default ones", route.join(" "))
+                };
                 let _ = writeln!(out, "\n## {} · {visitor} · {answers}", locale.code());
-                let mut dialogue = EngagementDialogue { report, session: None };
+                let mut dialogue = EngagementDialogue {
+                    report,
+                    session: None,
+                };
                 let first = serde_json::json!({"lang": locale.code(), "is_new_visitor": new_visitor, "price": 19.99, "currency": currency(locale)});
                 dialogue.on_message(&first.to_string()).unwrap();
                 let mut answers = plan.iter().copied().chain(std::iter::repeat(None));
@@ -61,7 +81,11 @@ fn transcript(report: Report) -> String {
                         break;
                     }
                     let answer = answers.next().flatten();
-                    let _ = writeln!(out, "  visitor: {}", answer.map_or("(types an answer)".into(), |o| format!("picks {o}")));
+                    let _ = writeln!(
+                        out,
+                        "  visitor: {}",
+                        answer.map_or("(types an answer)".into(), |o| format!("picks {o}"))
+                    );
                     let message = match answer {
                         Some(option) => serde_json::json!({"option": option}),
                         None => serde_json::json!({"message": "…"}),
@@ -71,8 +95,14 @@ fn transcript(report: Report) -> String {
             }
         }
         for success in [true, false] {
-            let _ = writeln!(out, "\n## {} · post-payment · {}", locale.code(), if success { "paid" } else { "payment failed" });
-            let mut dialogue = PaymentDialogue::new(report, format!("/api/reading/{}/", report.slug()).into());
+            let _ = writeln!(
+                out,
+                "\n## {} · post-payment · {}",
+                locale.code(),
+                if success { "paid" } else { "payment failed" }
+            );
+            let mut dialogue =
+                PaymentDialogue::new(report, format!("/api/reading/{}/", report.slug()).into());
             let params = format!("{PARAMS}{}", report.slug());
             dialogue.on_message(&serde_json::json!({"success": success, "lang": locale.code(), "report_url_params": params}).to_string()).unwrap();
             print_run(&mut out, &dialogue);
@@ -97,5 +127,8 @@ fn transcripts_match_the_reviewed_copies() {
             stale.push(path.display().to_string());
         }
     }
-    assert!(stale.is_empty(), "transcripts differ from the dialogues: {stale:?}\nreview and rewrite them with UPDATE_TRANSCRIPTS=1 cargo test --test transcripts");
+    assert!(
+        stale.is_empty(),
+        "transcripts differ from the dialogues: {stale:?}\nreview and rewrite them with UPDATE_TRANSCRIPTS=1 cargo test --test transcripts"
+    );
 }

@@ -296,6 +296,8 @@
       const msg = { success: success.checked, lang: $('lang').value };
       if (msg.success) msg.report_url_params = params.value;
       connect('/ws/chat-success/' + encodeURIComponent(REPORT_ID), () => msg, onData, onClose);
+      // The form is long: bring the chat, where the answer appears, into view.
+      document.querySelector('.chat-card').scrollIntoView({ block: 'start' });
     });
     build();
     syncSwitch();

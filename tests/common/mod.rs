@@ -8,9 +8,9 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use axum::extract::ws;
+use chatbot::catalogue::{Locale, State};
 use chatbot::connection::{self, End, Timing};
 use chatbot::session::Dialogue;
-use chatbot::catalogue::{Locale, State};
 use chatbot::{Config, Server};
 use futures_util::{Sink, SinkExt, Stream, StreamExt};
 use serde_json::{Value, json};
@@ -25,8 +25,18 @@ use tokio_util::sync::CancellationToken;
 pub type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
 
 /// A client end: a real socket, or the in-memory pipe of [`in_memory`].
-pub trait Client: Stream<Item = Result<Message, tungstenite::Error>> + Sink<Message, Error = tungstenite::Error> + Unpin {}
-impl<S> Client for S where S: Stream<Item = Result<Message, tungstenite::Error>> + Sink<Message, Error = tungstenite::Error> + Unpin {}
+pub trait Client:
+    Stream<Item = Result<Message, tungstenite::Error>>
+    + Sink<Message, Error = tungstenite::Error>
+    + Unpin
+{
+}
+impl<S> Client for S where
+    S: Stream<Item = Result<Message, tungstenite::Error>>
+        + Sink<Message, Error = tungstenite::Error>
+        + Unpin
+{
+}
 
 pub async fn server(config: Config) -> Server {
     Server::start(config).await.expect("server starts")
@@ -38,7 +48,10 @@ pub async fn start() -> Server {
 
 pub async fn connect(server: &Server, path: &str) -> Socket {
     let url = format!("ws://{}{path}", server.addr());
-    tokio_tungstenite::connect_async_with_config(url, None, true).await.expect("upgrade").0
+    tokio_tungstenite::connect_async_with_config(url, None, true)
+        .await
+        .expect("upgrade")
+        .0
 }
 
 /// What the client saw: a frame, or the close (with its code).
@@ -55,7 +68,9 @@ pub async fn next(socket: &mut impl Client) -> Seen {
             Some(Ok(Message::Text(text))) => {
                 return Seen::Frame(serde_json::from_str(&text).expect("server frames are JSON"));
             }
-            Some(Ok(Message::Close(frame))) => return Seen::Closed(frame.map(|f| u16::from(f.code))),
+            Some(Ok(Message::Close(frame))) => {
+                return Seen::Closed(frame.map(|f| u16::from(f.code)));
+            }
             Some(Ok(Message::Ping(_) | Message::Pong(_))) => continue,
             Some(Ok(other)) => panic!("unexpected frame {other:?}"),
             Some(Err(_)) | None => return Seen::Closed(None),
@@ -78,7 +93,10 @@ pub async fn closed(socket: &mut impl Client) -> Option<u16> {
 }
 
 pub async fn send(socket: &mut impl Client, value: &Value) {
-    socket.send(Message::text(value.to_string())).await.expect("send");
+    socket
+        .send(Message::text(value.to_string()))
+        .await
+        .expect("send");
 }
 
 pub async fn send_raw(socket: &mut impl Client, message: Message) {
@@ -109,8 +127,14 @@ pub fn first(lang: &str, new_visitor: bool) -> Value {
 /// Expects `{"error": ...}` naming `needle`, then close 1008.
 pub async fn expect_error(socket: &mut impl Client, needle: &str) -> String {
     let value = frame(socket).await;
-    let error = value["error"].as_str().unwrap_or_else(|| panic!("expected an error frame, got {value}")).to_owned();
-    assert!(error.contains(needle), "error {error:?} should name {needle:?}");
+    let error = value["error"]
+        .as_str()
+        .unwrap_or_else(|| panic!("expected an error frame, got {value}"))
+        .to_owned();
+    assert!(
+        error.contains(needle),
+        "error {error:?} should name {needle:?}"
+    );
     assert_eq!(value.as_object().map(|o| o.len()), Some(1), "{value}");
     assert_eq!(closed(socket).await, Some(1008));
     error
@@ -119,7 +143,11 @@ pub async fn expect_error(socket: &mut impl Client, needle: &str) -> String {
 /// Waits until the server holds `n` live sessions (an event, not a poll).
 pub async fn live_becomes(server: &Server, n: usize) {
     let waited = tokio::time::timeout(Duration::from_secs(10), server.app().until_live(n)).await;
-    assert!(waited.is_ok(), "live sessions stayed {} (want {n})", server.live_sessions());
+    assert!(
+        waited.is_ok(),
+        "live sessions stayed {} (want {n})",
+        server.live_sessions()
+    );
 }
 
 /// Runs the server's socket loop over an in-memory pipe: no kernel sockets, so tokio's
@@ -130,7 +158,9 @@ pub async fn in_memory<D: Dialogue + Send + Sync + 'static>(
     shutdown: CancellationToken,
 ) -> (WebSocketStream<DuplexStream>, JoinHandle<End>) {
     let (client, server) = tokio::io::duplex(64 * 1024);
-    let config = tungstenite::protocol::WebSocketConfig::default().max_message_size(Some(4096)).max_frame_size(Some(4096));
+    let config = tungstenite::protocol::WebSocketConfig::default()
+        .max_message_size(Some(4096))
+        .max_frame_size(Some(4096));
     let server = WebSocketStream::from_raw_socket(server, Role::Server, Some(config)).await;
     let client = WebSocketStream::from_raw_socket(client, Role::Client, None).await;
     let task = tokio::spawn(async move {
@@ -149,7 +179,10 @@ fn to_axum(message: Message) -> ws::Message {
         Message::Binary(b) => ws::Message::Binary(b),
         Message::Ping(b) => ws::Message::Ping(b),
         Message::Pong(b) => ws::Message::Pong(b),
-        Message::Close(f) => ws::Message::Close(f.map(|f| ws::CloseFrame { code: f.code.into(), reason: f.reason.as_str().into() })),
+        Message::Close(f) => ws::Message::Close(f.map(|f| ws::CloseFrame {
+            code: f.code.into(),
+            reason: f.reason.as_str().into(),
+        })),
         Message::Frame(_) => ws::Message::Binary(Default::default()),
     }
 }
@@ -160,14 +193,19 @@ fn from_axum(message: ws::Message) -> Message {
         ws::Message::Binary(b) => Message::Binary(b),
         ws::Message::Ping(b) => Message::Ping(b),
         ws::Message::Pong(b) => Message::Pong(b),
-        ws::Message::Close(f) => Message::Close(f.map(|f| CloseFrame { code: f.code.into(), reason: f.reason.as_str().into() })),
+        ws::Message::Close(f) => Message::Close(f.map(|f| CloseFrame {
+            code: f.code.into(),
+            reason: f.reason.as_str().into(),
+        })),
     }
 }
 
 impl Stream for Pipe {
     type Item = Result<ws::Message, axum::Error>;
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        self.0.poll_next_unpin(cx).map(|m| m.map(|m| m.map(to_axum).map_err(axum::Error::new)))
+        self.0
+            .poll_next_unpin(cx)
+            .map(|m| m.map(|m| m.map(to_axum).map_err(axum::Error::new)))
     }
 }
 
@@ -177,7 +215,9 @@ impl Sink<ws::Message> for Pipe {
         self.0.poll_ready_unpin(cx).map_err(axum::Error::new)
     }
     fn start_send(mut self: Pin<&mut Self>, item: ws::Message) -> Result<(), axum::Error> {
-        self.0.start_send_unpin(from_axum(item)).map_err(axum::Error::new)
+        self.0
+            .start_send_unpin(from_axum(item))
+            .map_err(axum::Error::new)
     }
     fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<(), axum::Error>> {
         self.0.poll_flush_unpin(cx).map_err(axum::Error::new)
@@ -195,7 +235,8 @@ pub fn route(start: State, target: State) -> Vec<Option<&'static str>> {
         if state == target {
             return answers;
         }
-        let choices = std::iter::once(None).chain(state.chunk(Locale::En).options.iter().map(|o| Some(o.id)));
+        let choices =
+            std::iter::once(None).chain(state.chunk(Locale::En).options.iter().map(|o| Some(o.id)));
         for choice in choices {
             let next = state.next(choice);
             if seen.insert(next) {
@@ -221,4 +262,3 @@ pub fn plans(start: State) -> Vec<Vec<Option<&'static str>>> {
     }
     plans
 }
-

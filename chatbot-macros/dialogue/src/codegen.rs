@@ -25,7 +25,9 @@ pub fn expand(dir: &Path, root: &Path, span: Span) -> TokenStream {
                 Error::Invalid(list) => list.iter().map(ToString::to_string).collect(),
                 io @ Error::Io { .. } => vec![io.to_string()],
             };
-            let errors = messages.iter().map(|m| quote::quote_spanned!(span=> ::core::compile_error!(#m);));
+            let errors = messages
+                .iter()
+                .map(|m| quote::quote_spanned!(span=> ::core::compile_error!(#m);));
             let skeleton = generate(&skeleton());
             quote! { #(#errors)* #skeleton }
         }
@@ -36,21 +38,39 @@ pub fn expand(dir: &Path, root: &Path, span: Span) -> TokenStream {
 /// the rest of the crate every generated item to compile against, and inhabited types,
 /// so a broken dialogue shows its own errors and nothing else.
 fn skeleton() -> Catalogue {
-    let empty = || Text { source: String::new(), pieces: Vec::new() };
+    let empty = || Text {
+        source: String::new(),
+        pieces: Vec::new(),
+    };
     let texts = LocaleTexts {
         title: String::new(),
-        steps: vec![StepTexts { messages: vec![empty()], options: Vec::new() }],
-        success: Success { thanks: Vec::new(), link: empty(), goodbye: Vec::new() },
+        steps: vec![StepTexts {
+            messages: vec![empty()],
+            options: Vec::new(),
+        }],
+        success: Success {
+            thanks: Vec::new(),
+            link: empty(),
+            goodbye: Vec::new(),
+        },
         failure: Vec::new(),
     };
     let report = Report {
         id: "catalogue-does-not-compile".into(),
         start_new: 0,
         start_returning: 0,
-        steps: vec![Step { name: "broken".into(), next: None, options: Vec::new(), purchase: true }],
+        steps: vec![Step {
+            name: "broken".into(),
+            next: None,
+            options: Vec::new(),
+            purchase: true,
+        }],
         texts: LOCALES.iter().map(|_| texts.clone()).collect(),
     };
-    Catalogue { reports: vec![report], files: Vec::new() }
+    Catalogue {
+        reports: vec![report],
+        files: Vec::new(),
+    }
 }
 
 /// `new-job` -> `NewJob`, `ask_budget` -> `AskBudget`; a part starting with a digit keeps
@@ -101,7 +121,11 @@ fn phf_map(entries: impl Iterator<Item = (String, String)>) -> TokenStream {
     for (key, value) in entries {
         map.entry(key, value);
     }
-    map.phf_path("::phf").build().to_string().parse().unwrap_or_default()
+    map.phf_path("::phf")
+        .build()
+        .to_string()
+        .parse()
+        .unwrap_or_default()
 }
 
 /// The generated items for a valid catalogue (an empty one gives the skeleton).
@@ -114,8 +138,18 @@ pub fn generate(catalogue: &Catalogue) -> TokenStream {
     let locale_codes: Vec<&str> = LOCALES.iter().map(|l| l.code).collect();
     let separators: Vec<char> = LOCALES.iter().map(|l| l.decimal_separator).collect();
     let locale_count = LOCALES.len();
-    let report_map = phf_map(slugs.iter().zip(&variants).map(|(s, v)| (s.to_string(), format!("Report::{v}"))));
-    let locale_map = phf_map(locale_codes.iter().zip(&locale_variants).map(|(c, v)| (c.to_string(), format!("Locale::{v}"))));
+    let report_map = phf_map(
+        slugs
+            .iter()
+            .zip(&variants)
+            .map(|(s, v)| (s.to_string(), format!("Report::{v}"))),
+    );
+    let locale_map = phf_map(
+        locale_codes
+            .iter()
+            .zip(&locale_variants)
+            .map(|(c, v)| (c.to_string(), format!("Locale::{v}"))),
+    );
 
     let per_locale = |f: &dyn Fn(&Report, usize) -> TokenStream| {
         let arms = reports.iter().zip(&variants).flat_map(|(report, variant)| {
@@ -137,20 +171,29 @@ pub fn generate(catalogue: &Catalogue) -> TokenStream {
     });
     let failures = per_locale(&|r, i| messages(&r.texts[i].failure));
     let starts = reports.iter().zip(&variants).map(|(r, v)| {
-        let (new, returning) = (camel(&r.steps[r.start_new].name), camel(&r.steps[r.start_returning].name));
+        let (new, returning) = (
+            camel(&r.steps[r.start_new].name),
+            camel(&r.steps[r.start_returning].name),
+        );
         quote! {
             (Report::#v, true) => State::#v(steps::#v::#new),
             (Report::#v, false) => State::#v(steps::#v::#returning),
         }
     });
-    let step_enums = reports.iter().zip(&variants).map(|(r, v)| step_enum(r, v, &locale_variants));
+    let step_enums = reports
+        .iter()
+        .zip(&variants)
+        .map(|(r, v)| step_enum(r, v, &locale_variants));
     let all_states = reports.iter().zip(&variants).flat_map(|(r, v)| {
         r.steps.iter().map(move |s| {
             let s = camel(&s.name);
             quote!(State::#v(steps::#v::#s))
         })
     });
-    let paths = catalogue.files.iter().map(|(path, _)| path.to_string_lossy().into_owned());
+    let paths = catalogue
+        .files
+        .iter()
+        .map(|(path, _)| path.to_string_lossy().into_owned());
     let names = catalogue.files.iter().map(|(_, name)| name);
 
     quote! {
@@ -264,7 +307,12 @@ pub fn generate(catalogue: &Catalogue) -> TokenStream {
 fn step_enum(report: &Report, name: &Ident, locales: &[Ident]) -> TokenStream {
     let steps: Vec<Ident> = report.steps.iter().map(|s| camel(&s.name)).collect();
     let names = report.steps.iter().map(|s| s.name.as_str());
-    let purchases = report.steps.iter().zip(&steps).filter(|(s, _)| s.purchase).map(|(_, v)| v);
+    let purchases = report
+        .steps
+        .iter()
+        .zip(&steps)
+        .filter(|(s, _)| s.purchase)
+        .map(|(_, v)| v);
     let nexts = report.steps.iter().zip(&steps).map(|(step, v)| {
         let options = step.options.iter().map(|o| {
             let (id, next) = (&o.id, &steps[o.next]);

@@ -96,7 +96,8 @@ struct Errors(Vec<Diagnostic>);
 
 impl Errors {
     fn at(&mut self, source: &Source, span: Range<usize>, message: String, help: String) {
-        self.0.push(Diagnostic::new(source, span, message).help(help));
+        self.0
+            .push(Diagnostic::new(source, span, message).help(help));
     }
 }
 
@@ -113,7 +114,10 @@ pub fn compile(folders: &[ReportFiles]) -> Result<Catalogue, Vec<Diagnostic>> {
                     source,
                     id.span.clone(),
                     format!("duplicate report id `{}`", id.value),
-                    format!("`{}` is already the id of {first}:{line}; give this report its own id", id.value),
+                    format!(
+                        "`{}` is already the id of {first}:{line}; give this report its own id",
+                        id.value
+                    ),
                 );
                 continue;
             }
@@ -125,7 +129,10 @@ pub fn compile(folders: &[ReportFiles]) -> Result<Catalogue, Vec<Diagnostic>> {
         }
     }
     if errors.0.is_empty() {
-        Ok(Catalogue { reports, files: Vec::new() })
+        Ok(Catalogue {
+            reports,
+            files: Vec::new(),
+        })
     } else {
         Err(errors.0)
     }
@@ -159,7 +166,10 @@ fn parse<T: serde::de::DeserializeOwned>(source: &Source, errors: &mut Errors) -
 fn is_slug(s: &str) -> bool {
     !s.is_empty()
         && s.split('-').all(|part| {
-            !part.is_empty() && part.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+            !part.is_empty()
+                && part
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
         })
 }
 
@@ -168,19 +178,27 @@ fn is_slug(s: &str) -> bool {
 fn is_step_name(s: &str) -> bool {
     s.bytes().next().is_some_and(|b| b.is_ascii_lowercase())
         && s.split('_').all(|part| {
-            !part.is_empty() && part.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+            !part.is_empty()
+                && part
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
         })
 }
 
 fn is_option_id(s: &str) -> bool {
     !s.is_empty()
-        && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-')
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-')
 }
 
 /// "did you mean" for a misspelt name.
 fn suggest<'a>(wrong: &str, names: impl Iterator<Item = &'a str>) -> String {
     let names: Vec<&str> = names.collect();
-    let close = names.iter().copied().filter(|n| edit_distance(wrong, n) <= 2).min_by_key(|n| edit_distance(wrong, n));
+    let close = names
+        .iter()
+        .copied()
+        .filter(|n| edit_distance(wrong, n) <= 2)
+        .min_by_key(|n| edit_distance(wrong, n));
     match close {
         Some(name) => format!("did you mean `{name}`?"),
         None => format!("the defined ones are: {}", names.join(", ")),
@@ -195,7 +213,9 @@ fn edit_distance(a: &str, b: &str) -> usize {
         row[0] = i + 1;
         for (j, &cb) in b.iter().enumerate() {
             let above = row[j + 1];
-            row[j + 1] = (above + 1).min(row[j] + 1).min(diagonal + usize::from(ca != cb));
+            row[j + 1] = (above + 1)
+                .min(row[j] + 1)
+                .min(diagonal + usize::from(ca != cb));
             diagonal = above;
         }
     }
@@ -204,8 +224,12 @@ fn edit_distance(a: &str, b: &str) -> usize {
 
 fn compile_report(folder: &ReportFiles, errors: &mut Errors) -> Option<(IdSpan, Report)> {
     // Parse every file first, so syntax errors of all files are reported together.
-    let structure = folder.structure.as_ref().map(|s| (s, parse::<RawDialogue>(s, errors)));
-    let mut locales: Vec<Option<(&Source, Option<RawLocale>)>> = LOCALES.iter().map(|_| None).collect();
+    let structure = folder
+        .structure
+        .as_ref()
+        .map(|s| (s, parse::<RawDialogue>(s, errors)));
+    let mut locales: Vec<Option<(&Source, Option<RawLocale>)>> =
+        LOCALES.iter().map(|_| None).collect();
     for (code, source) in &folder.locales {
         match LOCALES.iter().position(|l| l.code == code) {
             Some(i) => locales[i] = Some((source, parse::<RawLocale>(source, errors))),
@@ -215,7 +239,10 @@ fn compile_report(folder: &ReportFiles, errors: &mut Errors) -> Option<(IdSpan, 
                     source,
                     0..0,
                     format!("`{code}.toml` is not a locale of the catalogue"),
-                    format!("the locales are {}; rename or remove this file", known.join(", ")),
+                    format!(
+                        "the locales are {}; rename or remove this file",
+                        known.join(", ")
+                    ),
                 );
             }
         }
@@ -226,7 +253,10 @@ fn compile_report(folder: &ReportFiles, errors: &mut Errors) -> Option<(IdSpan, 
                 source,
                 0..0,
                 format!("`{}` has texts but no `{STRUCTURE_FILE}`", folder.folder),
-                format!("create {}/{STRUCTURE_FILE} with the report's id, start and steps", folder.folder),
+                format!(
+                    "create {}/{STRUCTURE_FILE} with the report's id, start and steps",
+                    folder.folder
+                ),
             );
         }
         return None;
@@ -262,7 +292,10 @@ fn compile_report(folder: &ReportFiles, errors: &mut Errors) -> Option<(IdSpan, 
     }
     let report = Report { texts, ..report };
     check_price_on_default_path(source, &raw, &report, errors);
-    let id = IdSpan { value: raw.id.get_ref().clone(), span: raw.id.span() };
+    let id = IdSpan {
+        value: raw.id.get_ref().clone(),
+        span: raw.id.span(),
+    };
     (errors.0.len() == before).then_some((id, report))
 }
 
@@ -280,12 +313,21 @@ fn loose_report(raw: &RawDialogue) -> Report {
                 .options
                 .iter()
                 .flat_map(|o| o.get_ref())
-                .map(|o| QuickReply { id: o.get_ref().id.get_ref().clone(), next: 0 })
+                .map(|o| QuickReply {
+                    id: o.get_ref().id.get_ref().clone(),
+                    next: 0,
+                })
                 .collect(),
             purchase: false,
         })
         .collect();
-    Report { id: raw.id.get_ref().clone(), start_new: 0, start_returning: 0, steps, texts: Vec::new() }
+    Report {
+        id: raw.id.get_ref().clone(),
+        start_new: 0,
+        start_returning: 0,
+        steps,
+        texts: Vec::new(),
+    }
 }
 
 /// Checks the structure file; returns the report without texts if its graph is sound.
@@ -321,7 +363,9 @@ fn check_structure(source: &Source, raw: &RawDialogue, errors: &mut Errors) -> O
     for (name, step) in steps {
         let (name, step) = (name.get_ref(), step.get_ref());
         if !is_step_name(name) {
-            let span = steps.get_key_value(name.as_str()).map_or(0..0, |(k, _)| k.span());
+            let span = steps
+                .get_key_value(name.as_str())
+                .map_or(0..0, |(k, _)| k.span());
             errors.at(
                 source,
                 span,
@@ -331,7 +375,11 @@ fn check_structure(source: &Source, raw: &RawDialogue, errors: &mut Errors) -> O
         }
         let purchase = step.purchase.as_ref().is_some_and(|p| *p.get_ref());
         if purchase {
-            let waiting = step.next.as_ref().map(Spanned::span).or_else(|| step.options.as_ref().map(Spanned::span));
+            let waiting = step
+                .next
+                .as_ref()
+                .map(Spanned::span)
+                .or_else(|| step.options.as_ref().map(Spanned::span));
             if let Some(span) = waiting {
                 errors.at(
                     source,
@@ -341,7 +389,9 @@ fn check_structure(source: &Source, raw: &RawDialogue, errors: &mut Errors) -> O
                 );
             }
         } else if step.next.is_none() {
-            let span = steps.get_key_value(name.as_str()).map_or(0..0, |(k, _)| k.span());
+            let span = steps
+                .get_key_value(name.as_str())
+                .map_or(0..0, |(k, _)| k.span());
             errors.at(
                 source,
                 span,
@@ -350,7 +400,11 @@ fn check_structure(source: &Source, raw: &RawDialogue, errors: &mut Errors) -> O
             );
         }
         let from = format!("step `{name}`");
-        let next = if purchase { None } else { step.next.as_ref().and_then(|n| resolve(n, &from, errors)) };
+        let next = if purchase {
+            None
+        } else {
+            step.next.as_ref().and_then(|n| resolve(n, &from, errors))
+        };
         let mut options: Vec<QuickReply> = Vec::new();
         let mut option_lines: Vec<(String, usize)> = Vec::new();
         for option in step.options.iter().flat_map(|o| o.get_ref()) {
@@ -372,13 +426,24 @@ fn check_structure(source: &Source, raw: &RawDialogue, errors: &mut Errors) -> O
                     format!("it is first used on line {line}; give each quick reply of a step its own id"),
                 );
             }
-            option_lines.push((id.clone(), Diagnostic::new(source, option.id.span(), "").line));
+            option_lines.push((
+                id.clone(),
+                Diagnostic::new(source, option.id.span(), "").line,
+            ));
             let from = format!("option `{id}` of step `{name}`");
             if let Some(next) = resolve(&option.next, &from, errors) {
-                options.push(QuickReply { id: id.clone(), next });
+                options.push(QuickReply {
+                    id: id.clone(),
+                    next,
+                });
             }
         }
-        out.push(Step { name: name.clone(), next, options, purchase });
+        out.push(Step {
+            name: name.clone(),
+            next,
+            options,
+            purchase,
+        });
     }
     if !out.iter().any(|s| s.purchase) {
         errors.at(
@@ -388,11 +453,19 @@ fn check_structure(source: &Source, raw: &RawDialogue, errors: &mut Errors) -> O
             "mark the step that ends the dialogue with `purchase = true`".into(),
         );
     }
-    let (Some(start_new), Some(start_returning)) = (start_new, start_returning) else { return None };
+    let (Some(start_new), Some(start_returning)) = (start_new, start_returning) else {
+        return None;
+    };
     if errors.0.len() > before {
         return None;
     }
-    let report = Report { id: id.clone(), start_new, start_returning, steps: out, texts: Vec::new() };
+    let report = Report {
+        id: id.clone(),
+        start_new,
+        start_returning,
+        steps: out,
+        texts: Vec::new(),
+    };
     check_graph(source, raw, &report, errors);
     (errors.0.len() == before).then_some(report)
 }
@@ -403,7 +476,9 @@ fn check_graph(source: &Source, raw: &RawDialogue, report: &Report, errors: &mut
     let n = report.steps.len();
     let successors = |i: usize| {
         let step = &report.steps[i];
-        step.next.into_iter().chain(step.options.iter().map(|o| o.next))
+        step.next
+            .into_iter()
+            .chain(step.options.iter().map(|o| o.next))
     };
     let mut reached = vec![false; n];
     let mut queue: VecDeque<usize> = [report.start_new, report.start_returning].into();
@@ -432,10 +507,15 @@ fn check_graph(source: &Source, raw: &RawDialogue, report: &Report, errors: &mut
                 source,
                 key.span(),
                 format!("step `{name}` is unreachable"),
-                "no start, `next` or option leads to it: link to it from another step or delete it".into(),
+                "no start, `next` or option leads to it: link to it from another step or delete it"
+                    .into(),
             );
         } else if !ends[i] {
-            let what = if successors(i).all(|j| j == i) { "a dead end" } else { "a closed loop" };
+            let what = if successors(i).all(|j| j == i) {
+                "a dead end"
+            } else {
+                "a closed loop"
+            };
             errors.at(
                 source,
                 key.span(),
@@ -445,7 +525,10 @@ fn check_graph(source: &Source, raw: &RawDialogue, report: &Report, errors: &mut
         }
     }
     if errors.0.len() == before {
-        for (start, which) in [(report.start_new, &raw.start.get_ref().new), (report.start_returning, &raw.start.get_ref().returning)] {
+        for (start, which) in [
+            (report.start_new, &raw.start.get_ref().new),
+            (report.start_returning, &raw.start.get_ref().returning),
+        ] {
             let path = report.default_path(start);
             let last = *path.last().unwrap_or(&start);
             if !report.steps[last].purchase {
@@ -465,13 +548,27 @@ fn check_graph(source: &Source, raw: &RawDialogue, report: &Report, errors: &mut
 }
 
 /// A visitor who never picks an option still sees the price before the purchase.
-fn check_price_on_default_path(source: &Source, raw: &RawDialogue, report: &Report, errors: &mut Errors) {
-    for (start, which) in [(report.start_new, &raw.start.get_ref().new), (report.start_returning, &raw.start.get_ref().returning)] {
+fn check_price_on_default_path(
+    source: &Source,
+    raw: &RawDialogue,
+    report: &Report,
+    errors: &mut Errors,
+) {
+    for (start, which) in [
+        (report.start_new, &raw.start.get_ref().new),
+        (report.start_returning, &raw.start.get_ref().returning),
+    ] {
         let path = report.default_path(start);
         for (locale, texts) in LOCALES.iter().zip(&report.texts) {
-            let shown = path.iter().filter(|&&s| !report.steps[s].purchase).any(|&s| {
-                texts.steps[s].messages.iter().any(|m| m.pieces.contains(&Piece::Price))
-            });
+            let shown = path
+                .iter()
+                .filter(|&&s| !report.steps[s].purchase)
+                .any(|&s| {
+                    texts.steps[s]
+                        .messages
+                        .iter()
+                        .any(|m| m.pieces.contains(&Piece::Price))
+                });
             if !shown {
                 errors.at(
                     source,
@@ -484,10 +581,20 @@ fn check_price_on_default_path(source: &Source, raw: &RawDialogue, report: &Repo
     }
 }
 
-fn check_text(source: &Source, text: &Spanned<String>, placeholders: bool, errors: &mut Errors) -> Option<Text> {
+fn check_text(
+    source: &Source,
+    text: &Spanned<String>,
+    placeholders: bool,
+    errors: &mut Errors,
+) -> Option<Text> {
     let value = text.get_ref();
     if value.trim().is_empty() {
-        errors.at(source, text.span(), "empty message text".into(), "write the message or remove it".into());
+        errors.at(
+            source,
+            text.span(),
+            "empty message text".into(),
+            "write the message or remove it".into(),
+        );
         return None;
     }
     match text::parse(value) {
@@ -500,7 +607,10 @@ fn check_text(source: &Source, text: &Spanned<String>, placeholders: bool, error
             );
             None
         }
-        Ok(pieces) => Some(Text { source: value.clone(), pieces }),
+        Ok(pieces) => Some(Text {
+            source: value.clone(),
+            pieces,
+        }),
         Err(e) => {
             // Point inside the string when it is written without escapes, else at the string.
             let span = text.span();
@@ -533,13 +643,27 @@ fn check_messages(
             "a chunk needs at least one message: add one to the list".into(),
         );
     }
-    list.get_ref().iter().filter_map(|t| check_text(source, t, placeholders, errors)).collect()
+    list.get_ref()
+        .iter()
+        .filter_map(|t| check_text(source, t, placeholders, errors))
+        .collect()
 }
 
-fn check_locale(report: &Report, code: &str, source: &Source, raw: &RawLocale, errors: &mut Errors) -> Option<LocaleTexts> {
+fn check_locale(
+    report: &Report,
+    code: &str,
+    source: &Source,
+    raw: &RawLocale,
+    errors: &mut Errors,
+) -> Option<LocaleTexts> {
     let before = errors.0.len();
     if raw.title.get_ref().trim().is_empty() {
-        errors.at(source, raw.title.span(), "empty `title`".into(), "write the question the report answers".into());
+        errors.at(
+            source,
+            raw.title.span(),
+            "empty `title`".into(),
+            "write the question the report answers".into(),
+        );
     }
     let texts = raw.steps.get_ref();
     for key in texts.keys() {
@@ -573,7 +697,12 @@ fn check_locale(report: &Report, code: &str, source: &Source, raw: &RawLocale, e
                 Some(label) => match text::parse(label.get_ref()) {
                     Ok(pieces) if label.get_ref().trim().is_empty() => {
                         let _ = pieces;
-                        errors.at(source, label.span(), "empty quick-reply label".into(), "write the button's text".into());
+                        errors.at(
+                            source,
+                            label.span(),
+                            "empty quick-reply label".into(),
+                            "write the button's text".into(),
+                        );
                     }
                     Ok(pieces) => match pieces.as_slice() {
                         [Piece::Literal(text)] => options.push(text.clone()),
@@ -581,7 +710,8 @@ fn check_locale(report: &Report, code: &str, source: &Source, raw: &RawLocale, e
                             source,
                             label.span(),
                             "quick-reply labels cannot hold placeholders".into(),
-                            "write the label as plain text; `{{` and `}}` give literal braces".into(),
+                            "write the label as plain text; `{{` and `}}` give literal braces"
+                                .into(),
                         ),
                     },
                     Err(e) => errors.at(source, label.span(), e.message, e.help),
@@ -589,7 +719,10 @@ fn check_locale(report: &Report, code: &str, source: &Source, raw: &RawLocale, e
                 None => errors.at(
                     source,
                     labels.map_or_else(|| step_texts.messages.span(), Spanned::span),
-                    format!("option `{}` of step `{}` has no label in `{code}`", option.id, step.name),
+                    format!(
+                        "option `{}` of step `{}` has no label in `{code}`",
+                        option.id, step.name
+                    ),
                     format!("add `{} = \"...\"` to the step's `options`", option.id),
                 ),
             }
@@ -599,7 +732,11 @@ fn check_locale(report: &Report, code: &str, source: &Source, raw: &RawLocale, e
                 errors.at(
                     source,
                     key.span(),
-                    format!("label for undefined option `{}` of step `{}`", key.get_ref(), step.name),
+                    format!(
+                        "label for undefined option `{}` of step `{}`",
+                        key.get_ref(),
+                        step.name
+                    ),
                     if step.options.is_empty() {
                         "this step offers no quick replies in dialogue.toml".to_owned()
                     } else {
@@ -611,8 +748,20 @@ fn check_locale(report: &Report, code: &str, source: &Source, raw: &RawLocale, e
         steps.push(StepTexts { messages, options });
     }
     let success = raw.success.get_ref();
-    let thanks = check_messages(source, &success.thanks, "the success `thanks`", false, errors);
-    let goodbye = check_messages(source, &success.goodbye, "the success `goodbye`", false, errors);
+    let thanks = check_messages(
+        source,
+        &success.thanks,
+        "the success `thanks`",
+        false,
+        errors,
+    );
+    let goodbye = check_messages(
+        source,
+        &success.goodbye,
+        "the success `goodbye`",
+        false,
+        errors,
+    );
     let link = match &success.link {
         Some(link) => check_text(source, link, false, errors),
         None => {
@@ -620,17 +769,28 @@ fn check_locale(report: &Report, code: &str, source: &Source, raw: &RawLocale, e
                 source,
                 raw.success.span(),
                 "the success dialogue has no link message".into(),
-                "add `link = \"...\"` to [success]: the message that carries the report link".into(),
+                "add `link = \"...\"` to [success]: the message that carries the report link"
+                    .into(),
             );
             None
         }
     };
-    let failure = check_messages(source, &raw.failure.get_ref().messages, "the failure dialogue", false, errors);
+    let failure = check_messages(
+        source,
+        &raw.failure.get_ref().messages,
+        "the failure dialogue",
+        false,
+        errors,
+    );
     let link = link?;
     (errors.0.len() == before).then(|| LocaleTexts {
         title: raw.title.get_ref().clone(),
         steps,
-        success: Success { thanks, link, goodbye },
+        success: Success {
+            thanks,
+            link,
+            goodbye,
+        },
         failure,
     })
 }

@@ -105,7 +105,11 @@ mod tests {
 
     #[test]
     fn odd_spans_do_not_panic() {
-        let source = Source { display: "f".into(), text: "é".into() };
+        let source = Source {
+            display: "f".into(),
+            text: "é".into(),
+        };
+        #[allow(clippy::reversed_empty_ranges)]
         for span in [0..0, 1..1, 5..2, 0..100] {
             let d = Diagnostic::new(&source, span, "m");
             assert_eq!(d.line, 1);

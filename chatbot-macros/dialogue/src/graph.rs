@@ -14,7 +14,14 @@ pub enum Format {
 /// Every edge of the dialogue: (from, to, label), the default way first.
 fn edges(report: &Report) -> Vec<(&str, &str, &str)> {
     let name = |i: usize| report.steps[i].name.as_str();
-    let mut edges = vec![("_new", name(report.start_new), "new visitor"), ("_returning", name(report.start_returning), "returning visitor")];
+    let mut edges = vec![
+        ("_new", name(report.start_new), "new visitor"),
+        (
+            "_returning",
+            name(report.start_returning),
+            "returning visitor",
+        ),
+    ];
     for step in &report.steps {
         if let Some(next) = step.next {
             edges.push((&step.name, name(next), "default"));
@@ -61,17 +68,32 @@ fn dot(report: &Report, out: &mut String) -> std::fmt::Result {
     writeln!(out, "digraph \"{}\" {{", report.id)?;
     writeln!(out, "    rankdir=TB;")?;
     writeln!(out, "    _new [shape=oval, label=\"start: new visitor\"];")?;
-    writeln!(out, "    _returning [shape=oval, label=\"start: returning visitor\"];")?;
+    writeln!(
+        out,
+        "    _returning [shape=oval, label=\"start: returning visitor\"];"
+    )?;
     for step in &report.steps {
-        let shape = if step.purchase { "doubleoctagon" } else { "box" };
-        let label = if step.purchase { format!("{} (purchase)", step.name) } else { step.name.clone() };
+        let shape = if step.purchase {
+            "doubleoctagon"
+        } else {
+            "box"
+        };
+        let label = if step.purchase {
+            format!("{} (purchase)", step.name)
+        } else {
+            step.name.clone()
+        };
         writeln!(out, "    {} [shape={shape}, label=\"{label}\"];", step.name)?;
     }
     for (from, to, label) in edges(report) {
         if label.contains("visitor") {
             writeln!(out, "    {from} -> {to};")?;
         } else {
-            let style = if label == "default" { ", style=bold" } else { "" };
+            let style = if label == "default" {
+                ", style=bold"
+            } else {
+                ""
+            };
             writeln!(out, "    {from} -> {to} [label=\"{label}\"{style}];")?;
         }
     }

@@ -26,7 +26,10 @@ pub use model::Catalogue;
 #[derive(Debug)]
 pub enum Error {
     /// The folder or one of its files could not be read.
-    Io { path: PathBuf, error: std::io::Error },
+    Io {
+        path: PathBuf,
+        error: std::io::Error,
+    },
     /// The dialogues break one or more rules; every mistake found is listed.
     Invalid(Vec<Diagnostic>),
 }
@@ -80,12 +83,22 @@ pub fn load(dir: &Path, root: &Path) -> Result<Catalogue, Error> {
     let files = source_files(dir)?;
     let mut sources = Vec::with_capacity(files.len());
     for file in &files {
-        let text = std::fs::read_to_string(file).map_err(|error| Error::Io { path: file.clone(), error })?;
-        let display = file.strip_prefix(root).unwrap_or(file).to_string_lossy().replace('\\', "/");
+        let text = std::fs::read_to_string(file).map_err(|error| Error::Io {
+            path: file.clone(),
+            error,
+        })?;
+        let display = file
+            .strip_prefix(root)
+            .unwrap_or(file)
+            .to_string_lossy()
+            .replace('\\', "/");
         sources.push(Source { display, text });
     }
     let mut catalogue = compile_sources(&sources)?;
-    catalogue.files = files.into_iter().zip(sources.into_iter().map(|s| s.display)).collect();
+    catalogue.files = files
+        .into_iter()
+        .zip(sources.into_iter().map(|s| s.display))
+        .collect();
     Ok(catalogue)
 }
 
@@ -94,12 +107,21 @@ pub fn load(dir: &Path, root: &Path) -> Result<Catalogue, Error> {
 pub fn compile_sources(sources: &[Source]) -> Result<Catalogue, Error> {
     let mut folders: Vec<ReportFiles> = Vec::new();
     for source in sources {
-        let (folder, name) = source.display.rsplit_once('/').unwrap_or(("", &source.display));
-        let Some(stem) = name.strip_suffix(".toml") else { continue };
+        let (folder, name) = source
+            .display
+            .rsplit_once('/')
+            .unwrap_or(("", &source.display));
+        let Some(stem) = name.strip_suffix(".toml") else {
+            continue;
+        };
         let at = match folders.iter().position(|f| f.folder == folder) {
             Some(at) => at,
             None => {
-                folders.push(ReportFiles { structure: None, locales: Vec::new(), folder: folder.to_owned() });
+                folders.push(ReportFiles {
+                    structure: None,
+                    locales: Vec::new(),
+                    folder: folder.to_owned(),
+                });
                 folders.len() - 1
             }
         };

@@ -12,9 +12,18 @@ pub struct LocaleDef {
 }
 
 pub const LOCALES: &[LocaleDef] = &[
-    LocaleDef { code: "ru", decimal_separator: ',' },
-    LocaleDef { code: "en", decimal_separator: '.' },
-    LocaleDef { code: "pl", decimal_separator: ',' },
+    LocaleDef {
+        code: "ru",
+        decimal_separator: ',',
+    },
+    LocaleDef {
+        code: "en",
+        decimal_separator: '.',
+    },
+    LocaleDef {
+        code: "pl",
+        decimal_separator: ',',
+    },
 ];
 
 #[derive(Debug, Clone, Default)]

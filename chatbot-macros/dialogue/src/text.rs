@@ -26,7 +26,10 @@ pub struct TextError {
 pub fn parse(text: &str) -> Result<Vec<Piece>, TextError> {
     let help_names = || {
         let names: Vec<String> = PLACEHOLDERS.iter().map(|n| format!("{{{n}}}")).collect();
-        format!("the placeholders are {}; write {{{{ and }}}} for literal braces", names.join(" and "))
+        format!(
+            "the placeholders are {}; write {{{{ and }}}} for literal braces",
+            names.join(" and ")
+        )
     };
     let mut pieces = Vec::new();
     let mut literal = String::new();
@@ -110,9 +113,15 @@ mod tests {
     #[test]
     fn mistakes_are_located() {
         let e = parse("Price: {prise}!").unwrap_err();
-        assert_eq!((e.offset, e.len, e.message.as_str()), (7, 7, "unknown placeholder `{prise}`"));
+        assert_eq!(
+            (e.offset, e.len, e.message.as_str()),
+            (7, 7, "unknown placeholder `{prise}`")
+        );
         assert_eq!(parse("a { b").unwrap_err().message, "unclosed `{` in text");
         assert_eq!(parse("a } b").unwrap_err().offset, 2);
-        assert_eq!(parse("ё{}").unwrap_err().message, "unknown placeholder `{}`");
+        assert_eq!(
+            parse("ё{}").unwrap_err().message,
+            "unknown placeholder `{}`"
+        );
     }
 }
