@@ -74,6 +74,14 @@ pub struct ServerArgs {
     /// Seconds open sessions get to close (1001) on shutdown before the process exits.
     #[arg(long, env = "CHATBOT_SHUTDOWN_GRACE_S", default_value_t = 10)]
     pub shutdown_grace_s: u64,
+    /// Origins allowed to open WebSockets, comma-separated (`https://shop.example,https://m.shop.example`).
+    /// Unset: every origin. A request from another origin gets 403 before the upgrade;
+    /// one without `Origin` (not from a browser) is allowed.
+    #[arg(long, env = "CHATBOT_ALLOWED_ORIGINS", value_delimiter = ',')]
+    pub allowed_origins: Option<Vec<String>>,
+    /// Serve `/metrics` on this address instead of the main one (e.g. an internal interface).
+    #[arg(long, env = "CHATBOT_METRICS_ADDR")]
+    pub metrics_addr: Option<SocketAddr>,
     /// Log line format. Filter with `RUST_LOG` (default `info`).
     #[arg(long, env = "CHATBOT_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
@@ -99,6 +107,9 @@ pub struct Config {
     pub max_message_bytes: usize,
     pub reading_path: String,
     pub shutdown_grace: Duration,
+    /// Lower-case origins without a trailing `/`; `None` allows every origin.
+    pub allowed_origins: Option<Vec<String>>,
+    pub metrics_addr: Option<SocketAddr>,
 }
 
 /// Connections allowed when neither the flag nor the open-file limit says otherwise.
@@ -127,6 +138,10 @@ impl Config {
             max_message_bytes: usize::try_from(args.max_message_bytes).unwrap_or(4096),
             reading_path: path.clone(),
             shutdown_grace: Duration::from_secs(args.shutdown_grace_s),
+            allowed_origins: args.allowed_origins.as_ref().map(|list| {
+                list.iter().map(|o| o.trim().trim_end_matches('/').to_ascii_lowercase()).filter(|o| !o.is_empty()).collect()
+            }),
+            metrics_addr: args.metrics_addr,
         })
     }
 

@@ -7,6 +7,7 @@
 //! - [`session`]: what a dialogue says and how it moves (no sockets, no clocks);
 //! - [`connection`]: the socket loop that paces a dialogue and enforces the timers;
 //! - [`server`]: routes, upgrade, connection limit, shutdown; [`demo`]: the demo pages;
+//! - [`metrics`]: the Prometheus metrics, funnel included;
 //! - [`config`], [`system`]: flags, logging and the open-file limit.
 
 extern crate self as chatbot;
@@ -16,6 +17,7 @@ pub mod config;
 pub mod connection;
 pub mod demo;
 pub mod graph;
+pub mod metrics;
 pub mod price;
 pub mod protocol;
 pub mod report_url;

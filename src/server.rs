@@ -1,15 +1,18 @@
-//! The HTTP side: routes, the WebSocket upgrade (sized for this protocol), the
-//! connection limit, live-session accounting and graceful shutdown.
+//! The HTTP side: routes, the WebSocket upgrade (sized for this protocol), the Origin
+//! check, the connection limit, live-session accounting, health, metrics and graceful
+//! shutdown.
 
 use std::net::SocketAddr;
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::Router;
 use axum::extract::rejection::PathRejection;
-use axum::extract::ws::{WebSocket, WebSocketUpgrade};
+use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::extract::{Path, State};
-use axum::response::Response;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use futures_util::FutureExt;
 use tokio::net::TcpListener;
@@ -20,6 +23,7 @@ use tokio_util::sync::CancellationToken;
 use crate::catalogue::Report;
 use crate::config::Config;
 use crate::connection::{self, End, Timing};
+use crate::metrics::Metrics;
 use crate::protocol::{self, ClientError, close};
 use crate::session::{Dialogue, EngagementDialogue, PaymentDialogue};
 
@@ -48,11 +52,15 @@ impl Endpoint {
 #[derive(Debug)]
 pub struct App {
     pub config: Config,
+    pub metrics: Metrics,
     timing: Timing,
-    /// Open WebSocket connections (sessions), counted from the upgrade to the task's end;
-    /// a watch, so shutdown (and tests) can wait for a count without polling.
+    /// Sessions running now, counted from the upgrade to the task's end; a watch, so
+    /// shutdown (and tests) can wait for a count without polling.
     live: watch::Sender<usize>,
+    /// Cancelled when shutdown begins: sessions close with 1001, `/readyz` says 503.
     shutdown: CancellationToken,
+    /// Cancelled when the listener should stop accepting (after the sessions are gone).
+    stop_accepting: CancellationToken,
 }
 
 impl App {
@@ -64,9 +72,11 @@ impl App {
         };
         Arc::new(App {
             config,
+            metrics: Metrics::new(),
             timing,
             live: watch::Sender::new(0),
             shutdown: CancellationToken::new(),
+            stop_accepting: CancellationToken::new(),
         })
     }
 
@@ -84,6 +94,12 @@ impl App {
         self.shutdown.is_cancelled()
     }
 
+    /// Starts the shutdown: `/readyz` turns 503 and every session closes with 1001;
+    /// the listener keeps answering (new sessions get 1001) until [`Server::shutdown`] ends.
+    pub fn begin_shutdown(&self) {
+        self.shutdown.cancel();
+    }
+
     /// Claims a connection slot, unless the server is at its limit.
     fn claim(self: &Arc<Self>) -> Option<Slot> {
         let max = self.config.max_connections;
@@ -93,6 +109,19 @@ impl App {
             free
         });
         claimed.then(|| Slot(self.clone()))
+    }
+
+    /// Whether a WebSocket request's `Origin` may connect. No list allows all; a request
+    /// without `Origin` (not from a browser) is allowed, since only browsers can be
+    /// tricked into cross-site requests.
+    fn origin_allowed(&self, headers: &HeaderMap) -> bool {
+        let Some(allowed) = &self.config.allowed_origins else { return true };
+        match headers.get(header::ORIGIN) {
+            None => true,
+            Some(origin) => origin
+                .to_str()
+                .is_ok_and(|o| allowed.iter().any(|a| a.eq_ignore_ascii_case(o.trim_end_matches('/')))),
+        }
     }
 }
 
@@ -105,64 +134,66 @@ impl Drop for Slot {
     }
 }
 
-/// The router of every endpoint, over shared state.
+/// The router of every endpoint, over shared state. `/metrics` is here unless it has
+/// its own listener (`--metrics-addr`).
 pub fn router(app: Arc<App>) -> Router {
-    Router::new()
+    let router = Router::new()
         .route("/ws/chat/{report}", get(engagement))
         .route("/ws/chat/{report}/", get(engagement))
         .route("/ws/chat-success/{report}", get(payment))
         .route("/ws/chat-success/{report}/", get(payment))
-        .merge(crate::demo::routes())
-        .with_state(app)
+        .route("/healthz", get(|| async { "ok\n" }))
+        .route("/readyz", get(ready))
+        .merge(crate::demo::routes());
+    let router = if app.config.metrics_addr.is_none() { router.route("/metrics", get(metrics)) } else { router };
+    router.with_state(app)
+}
+
+/// The router of the separate metrics listener.
+fn metrics_router(app: Arc<App>) -> Router {
+    Router::new().route("/metrics", get(metrics)).route("/healthz", get(|| async { "ok\n" })).with_state(app)
+}
+
+async fn ready(State(app): State<Arc<App>>) -> (StatusCode, &'static str) {
+    if app.is_shutting_down() {
+        (StatusCode::SERVICE_UNAVAILABLE, "shutting down\n")
+    } else {
+        (StatusCode::OK, "ready\n")
+    }
+}
+
+async fn metrics(State(app): State<Arc<App>>) -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], app.metrics.render())
 }
 
 fn report_of(path: Result<Path<String>, PathRejection>) -> Option<Report> {
     path.ok().and_then(|Path(id)| Report::from_slug(&id))
 }
 
-async fn engagement(
-    State(app): State<Arc<App>>,
-    path: Result<Path<String>, PathRejection>,
-    ws: WebSocketUpgrade,
-) -> Response {
-    let report = report_of(path);
-    upgrade(app, ws, Endpoint::Engagement, report, move |_| {
-        EngagementDialogue {
-            report: report?,
-            session: None,
-        }
-        .into()
-    })
+async fn engagement(State(app): State<Arc<App>>, path: Result<Path<String>, PathRejection>, headers: HeaderMap, ws: WebSocketUpgrade) -> Response {
+    let dialogue = report_of(path).map(|report| EngagementDialogue { report, session: None });
+    upgrade(app, &headers, ws, Endpoint::Engagement, dialogue)
 }
 
-async fn payment(
-    State(app): State<Arc<App>>,
-    path: Result<Path<String>, PathRejection>,
-    ws: WebSocketUpgrade,
-) -> Response {
-    let report = report_of(path);
-    upgrade(app, ws, Endpoint::Payment, report, move |app| {
-        let report = report?;
-        Some(PaymentDialogue::new(
-            report,
-            app.config.reading_path_of(report.slug()).into(),
-        ))
-    })
+async fn payment(State(app): State<Arc<App>>, path: Result<Path<String>, PathRejection>, headers: HeaderMap, ws: WebSocketUpgrade) -> Response {
+    let dialogue = report_of(path).map(|report| PaymentDialogue::new(report, app.config.reading_path_of(report.slug()).into()));
+    upgrade(app, &headers, ws, Endpoint::Payment, dialogue)
+}
+
+/// What a dialogue adds to the metrics and the log, beyond what every session records.
+pub trait Tracked: Dialogue {
+    /// A new run of frames begins (a step is entered, a link is about to be sent).
+    fn on_run(&self, metrics: &Metrics);
+    /// The session ended after `took`.
+    fn on_end(&self, metrics: &Metrics, end: &End, took: Duration);
 }
 
 /// Upgrades with buffers sized for this protocol and runs the session in the upgrade's
-/// task. `make` gives the dialogue, or `None` for an unknown report.
-fn upgrade<D, F>(
-    app: Arc<App>,
-    ws: WebSocketUpgrade,
-    endpoint: Endpoint,
-    report: Option<Report>,
-    make: F,
-) -> Response
-where
-    D: Dialogue + Send + Sync + 'static,
-    F: FnOnce(&App) -> Option<D> + Send + 'static,
-{
+/// task. `dialogue` is `None` for an unknown report.
+fn upgrade<D: Tracked + Send + Sync + 'static>(app: Arc<App>, headers: &HeaderMap, ws: WebSocketUpgrade, endpoint: Endpoint, dialogue: Option<D>) -> Response {
+    if !app.origin_allowed(headers) {
+        return (StatusCode::FORBIDDEN, "origin not allowed\n").into_response();
+    }
     let limit = app.config.max_message_bytes;
     ws.max_message_size(limit)
         .max_frame_size(limit)
@@ -170,63 +201,53 @@ where
         .write_buffer_size(0)
         .max_write_buffer_size(MAX_WRITE_BUFFER)
         .on_upgrade(move |mut socket| async move {
-            let Some(_slot) = app.claim() else {
-                connection::close_with(&mut socket, close::TRY_AGAIN_LATER, None).await;
-                return;
-            };
-            let started = tokio::time::Instant::now();
-            let Some(mut dialogue) = make(&app) else {
-                let end = reject_url(&mut socket).await;
-                tracing::info!(
-                    endpoint = endpoint.name(),
-                    report = "-",
-                    code = end.code,
-                    "session ended: Invalid Url"
-                );
-                return;
-            };
-            let run = connection::run(
-                &mut socket,
-                &mut dialogue,
-                app.timing,
-                &app.shutdown,
-                |_| {},
-            );
-            let end = match AssertUnwindSafe(run).catch_unwind().await {
-                Ok(end) => end,
-                // A bug must cost one session, not the server: tell the client (1011).
-                Err(_) => {
-                    tracing::error!(endpoint = endpoint.name(), "session panicked");
-                    connection::close_with(&mut socket, close::INTERNAL, None).await
-                }
-            };
-            log_end(endpoint, report, &dialogue, &end, started.elapsed());
+            app.metrics.connection_opened(endpoint);
+            session(&app, &mut socket, endpoint, dialogue).await;
+            app.metrics.connection_closed(endpoint);
         })
 }
 
-async fn reject_url(socket: &mut WebSocket) -> End {
-    use axum::extract::ws::Message;
-    let frame = protocol::error_frame(&ClientError::InvalidUrl);
-    let _ = socket.send(Message::Text(frame.into())).await;
-    connection::close_with(socket, close::POLICY, Some(ClientError::InvalidUrl)).await
-}
-
-fn log_end<D: Dialogue>(
-    endpoint: Endpoint,
-    report: Option<Report>,
-    dialogue: &D,
-    end: &End,
-    took: std::time::Duration,
-) {
+async fn session<D: Tracked + Send + Sync>(app: &Arc<App>, socket: &mut WebSocket, endpoint: Endpoint, dialogue: Option<D>) {
+    let Some(_slot) = app.claim() else {
+        app.metrics.session_refused(endpoint);
+        connection::close_with(socket, close::TRY_AGAIN_LATER, None).await;
+        return;
+    };
+    app.metrics.session_started(endpoint);
+    let started = tokio::time::Instant::now();
+    let Some(mut dialogue) = dialogue else {
+        let frame = protocol::error_frame(&ClientError::InvalidUrl);
+        let _ = socket.send(Message::Text(frame.into())).await;
+        let end = connection::close_with(socket, close::POLICY, Some(ClientError::InvalidUrl)).await;
+        app.metrics.client_error(ClientError::InvalidUrl.kind());
+        app.metrics.session_ended(endpoint, end.code);
+        tracing::info!(endpoint = endpoint.name(), report = "-", code = end.code, error = "invalid_url", "session ended");
+        return;
+    };
+    let run = connection::run(socket, &mut dialogue, app.timing, &app.shutdown, |d| d.on_run(&app.metrics));
+    let end = match AssertUnwindSafe(run).catch_unwind().await {
+        Ok(end) => end,
+        // A bug must cost one session, not the server: tell the client (1011).
+        Err(_) => {
+            tracing::error!(endpoint = endpoint.name(), "session panicked");
+            connection::close_with(socket, close::INTERNAL, None).await
+        }
+    };
+    let took = started.elapsed();
+    if let Some(error) = &end.error {
+        app.metrics.client_error(error.kind());
+    }
+    app.metrics.session_ended(endpoint, end.code);
+    dialogue.on_end(&app.metrics, &end, took);
     let (locale, step) = dialogue.position();
     tracing::info!(
         endpoint = endpoint.name(),
-        report = report.map_or("-", Report::slug),
+        report = dialogue.report().slug(),
         locale = locale.map_or("-", |l| l.code()),
         step = step.unwrap_or("-"),
         code = end.code,
         error = end.error.as_ref().map(ClientError::kind),
-        duration_ms = took.as_millis() as u64,
+        duration_ms = u64::try_from(took.as_millis()).unwrap_or(u64::MAX),
         "session ended"
     );
 }
@@ -234,37 +255,46 @@ fn log_end<D: Dialogue>(
 /// A running server.
 pub struct Server {
     addr: SocketAddr,
+    metrics_addr: Option<SocketAddr>,
     app: Arc<App>,
-    task: JoinHandle<std::io::Result<()>>,
+    tasks: Vec<JoinHandle<std::io::Result<()>>>,
 }
 
 impl Server {
-    /// Binds `config.addr` and starts serving in the background.
+    /// Binds `config.addr` (and `config.metrics_addr`) and starts serving in the background.
     pub async fn start(config: Config) -> std::io::Result<Server> {
         let listener = TcpListener::bind(config.addr).await?;
-        Ok(Server::serve(listener, config))
-    }
-
-    /// Serves on a bound listener.
-    pub fn serve(listener: TcpListener, config: Config) -> Server {
-        let addr = listener.local_addr().unwrap_or(config.addr);
+        let metrics_listener = match config.metrics_addr {
+            Some(addr) => Some(TcpListener::bind(addr).await?),
+            None => None,
+        };
         let app = App::new(config);
-        let router = router(app.clone());
-        let stop = app.shutdown.clone();
-        // Frames are small and paced: send each at once rather than wait for an ACK (Nagle).
-        let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
-            let _ = tcp.set_nodelay(true);
-        });
-        let task = tokio::spawn(async move {
-            axum::serve(listener, router)
-                .with_graceful_shutdown(async move { stop.cancelled().await })
-                .await
-        });
-        Server { addr, app, task }
+        let addr = listener.local_addr()?;
+        let metrics_addr = metrics_listener.as_ref().map(TcpListener::local_addr).transpose()?;
+        let mut tasks = vec![serve(listener, router(app.clone()), app.stop_accepting.clone())];
+        if let Some(listener) = metrics_listener {
+            tasks.push(serve(listener, metrics_router(app.clone()), app.stop_accepting.clone()));
+        }
+        let upkeep = app.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut every = tokio::time::interval(Duration::from_secs(5));
+            loop {
+                tokio::select! {
+                    _ = every.tick() => upkeep.metrics.upkeep(),
+                    () = upkeep.stop_accepting.cancelled() => return Ok(()),
+                }
+            }
+        }));
+        Ok(Server { addr, metrics_addr, app, tasks })
     }
 
     pub fn addr(&self) -> SocketAddr {
         self.addr
+    }
+
+    /// Where `/metrics` is served: its own listener, or the main one.
+    pub fn metrics_addr(&self) -> SocketAddr {
+        self.metrics_addr.unwrap_or(self.addr)
     }
 
     pub fn app(&self) -> &Arc<App> {
@@ -276,15 +306,25 @@ impl Server {
         self.app.live_sessions()
     }
 
-    /// Stops accepting connections and closes every session with 1001, then waits for
-    /// them for at most the grace period. Returns whether all closed in time.
+    /// Shuts down: `/readyz` turns 503, every session closes with 1001, and once they are
+    /// gone (or the grace period is over) the listeners stop. Returns whether every
+    /// session closed in time.
     pub async fn shutdown(self) -> bool {
-        self.app.shutdown.cancel();
+        self.app.begin_shutdown();
         let grace = self.app.config.shutdown_grace;
-        let drained = tokio::time::timeout(grace, self.app.until_live(0))
-            .await
-            .is_ok();
-        let _ = tokio::time::timeout(grace, self.task).await;
+        let drained = tokio::time::timeout(grace, self.app.until_live(0)).await.is_ok();
+        self.app.stop_accepting.cancel();
+        for task in self.tasks {
+            let _ = tokio::time::timeout(grace, task).await;
+        }
         drained
     }
+}
+
+fn serve(listener: TcpListener, router: Router, stop: CancellationToken) -> JoinHandle<std::io::Result<()>> {
+    // Frames are small and paced: send each at once rather than wait for an ACK (Nagle).
+    let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
+        let _ = tcp.set_nodelay(true);
+    });
+    tokio::spawn(async move { axum::serve(listener, router).with_graceful_shutdown(async move { stop.cancelled().await }).await })
 }

@@ -23,6 +23,8 @@ pub trait Dialogue {
     fn ends_after_run(&self) -> bool;
     /// Where the conversation stands, for logs: its locale and step, once known.
     fn position(&self) -> (Option<Locale>, Option<&'static str>);
+    /// The report this dialogue is about.
+    fn report(&self) -> Report;
 }
 
 /// The engagement dialogue of one visitor, once the first message arrived.
@@ -124,6 +126,10 @@ impl Dialogue for EngagementDialogue {
         self.session.as_ref().is_some_and(|s| s.state.is_purchase())
     }
 
+    fn report(&self) -> Report {
+        self.report
+    }
+
     fn position(&self) -> (Option<Locale>, Option<&'static str>) {
         self.session
             .as_ref()
@@ -216,6 +222,10 @@ impl Dialogue for PaymentDialogue {
 
     fn ends_after_run(&self) -> bool {
         self.outcome.is_some()
+    }
+
+    fn report(&self) -> Report {
+        self.report
     }
 
     fn position(&self) -> (Option<Locale>, Option<&'static str>) {

@@ -3,20 +3,7 @@
 mod common;
 
 use chatbot::catalogue::{Locale, Report};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-
-/// A plain HTTP/1.1 GET: (status, headers in lower case, body).
-async fn get(server: &chatbot::Server, path: &str) -> (u16, String, String) {
-    let mut tcp = tokio::net::TcpStream::connect(server.addr()).await.unwrap();
-    let request = format!("GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
-    tcp.write_all(request.as_bytes()).await.unwrap();
-    let mut response = Vec::new();
-    tcp.read_to_end(&mut response).await.unwrap();
-    let response = String::from_utf8(response).unwrap();
-    let (head, body) = response.split_once("\r\n\r\n").unwrap();
-    let status = head[9..12].parse().unwrap();
-    (status, head.to_lowercase(), body.to_owned())
-}
+use common::get;
 
 #[tokio::test]
 async fn every_report_has_both_pages() {

@@ -69,6 +69,8 @@ pub async fn next(socket: &mut impl Client) -> Seen {
                 return Seen::Frame(serde_json::from_str(&text).expect("server frames are JSON"));
             }
             Some(Ok(Message::Close(frame))) => {
+                // Send the close reply tungstenite queued, as a browser would at once.
+                let _ = socket.flush().await;
                 return Seen::Closed(frame.map(|f| u16::from(f.code)));
             }
             Some(Ok(Message::Ping(_) | Message::Pong(_))) => continue,
@@ -262,3 +264,23 @@ pub fn plans(start: State) -> Vec<Vec<Option<&'static str>>> {
     }
     plans
 }
+
+/// A plain HTTP/1.1 GET: (status, headers in lower case, body).
+pub async fn get(server: &chatbot::Server, path: &str) -> (u16, String, String) {
+    get_from(server.addr(), path).await
+}
+
+/// A plain HTTP/1.1 GET to any address.
+pub async fn get_from(addr: std::net::SocketAddr, path: &str) -> (u16, String, String) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut tcp = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let request = format!("GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+    tcp.write_all(request.as_bytes()).await.unwrap();
+    let mut response = Vec::new();
+    tcp.read_to_end(&mut response).await.unwrap();
+    let response = String::from_utf8(response).unwrap();
+    let (head, body) = response.split_once("\r\n\r\n").unwrap();
+    let status = head[9..12].parse().unwrap();
+    (status, head.to_lowercase(), body.to_owned())
+}
+

@@ -190,6 +190,11 @@ pub fn generate(catalogue: &Catalogue) -> TokenStream {
             quote!(State::#v(steps::#v::#s))
         })
     });
+    let offsets = reports.iter().scan(0usize, |at, r| {
+        let offset = *at;
+        *at += r.steps.len();
+        Some(offset)
+    });
     let paths = catalogue
         .files
         .iter()
@@ -265,6 +270,11 @@ pub fn generate(catalogue: &Catalogue) -> TokenStream {
         impl State {
             /// Every step of every report, in catalogue order.
             pub const ALL: &'static [State] = &[#(#all_states),*];
+
+            /// The position of this step in [`State::ALL`], for tables indexed by step.
+            pub const fn index(self) -> usize {
+                match self { #(State::#variants(s) => #offsets + s as usize,)* }
+            }
 
             pub const fn report(self) -> Report {
                 match self { #(State::#variants(_) => Report::#variants,)* }

@@ -11,4 +11,7 @@ fn main() {
     assert_eq!(offer.chunk(Locale::Pl).options[1].label, "Później");
     assert_eq!(Report::Mini.success(Locale::En).link.text, "Here is your link:");
     assert_eq!(SOURCES.len(), 4);
+    for (i, state) in State::ALL.iter().enumerate() {
+        assert_eq!(state.index(), i);
+    }
 }
