@@ -139,7 +139,10 @@ impl Config {
             reading_path: path.clone(),
             shutdown_grace: Duration::from_secs(args.shutdown_grace_s),
             allowed_origins: args.allowed_origins.as_ref().map(|list| {
-                list.iter().map(|o| o.trim().trim_end_matches('/').to_ascii_lowercase()).filter(|o| !o.is_empty()).collect()
+                list.iter()
+                    .map(|o| o.trim().trim_end_matches('/').to_ascii_lowercase())
+                    .filter(|o| !o.is_empty())
+                    .collect()
             }),
             metrics_addr: args.metrics_addr,
         })

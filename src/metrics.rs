@@ -10,7 +10,9 @@
 use std::time::Duration;
 
 use metrics::{Counter, Gauge, Histogram, Key, Label, Recorder};
-use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle, PrometheusRecorder};
+use metrics_exporter_prometheus::{
+    Matcher, PrometheusBuilder, PrometheusHandle, PrometheusRecorder,
+};
 
 use crate::catalogue::{Locale, Report, State};
 use crate::connection::End;
@@ -33,7 +35,9 @@ const CODES: &[(Option<u16>, &str)] = &[
 const ENDPOINTS: [Endpoint; 2] = [Endpoint::Engagement, Endpoint::Payment];
 
 /// Upper bounds of the time-to-purchase buckets, in seconds.
-const PURCHASE_BUCKETS: &[f64] = &[15.0, 30.0, 60.0, 120.0, 180.0, 300.0, 600.0, 900.0, 1800.0, 3600.0];
+const PURCHASE_BUCKETS: &[f64] = &[
+    15.0, 30.0, 60.0, 120.0, 180.0, 300.0, 600.0, 900.0, 1800.0, 3600.0,
+];
 
 pub struct Metrics {
     recorder: PrometheusRecorder,
@@ -59,7 +63,13 @@ impl std::fmt::Debug for Metrics {
 }
 
 fn key(name: &'static str, labels: &[(&'static str, &'static str)]) -> Key {
-    Key::from_parts(name, labels.iter().map(|&(k, v)| Label::from_static_parts(k, v)).collect::<Vec<_>>())
+    Key::from_parts(
+        name,
+        labels
+            .iter()
+            .map(|&(k, v)| Label::from_static_parts(k, v))
+            .collect::<Vec<_>>(),
+    )
 }
 
 fn endpoint_index(endpoint: Endpoint) -> usize {
@@ -72,34 +82,72 @@ fn endpoint_index(endpoint: Endpoint) -> usize {
 impl Metrics {
     pub fn new() -> Metrics {
         let recorder = PrometheusBuilder::new()
-            .set_buckets_for_metric(Matcher::Full("chatbot_time_to_purchase_seconds".into()), PURCHASE_BUCKETS)
+            .set_buckets_for_metric(
+                Matcher::Full("chatbot_time_to_purchase_seconds".into()),
+                PURCHASE_BUCKETS,
+            )
             .map(PrometheusBuilder::build_recorder)
             .unwrap_or_else(|_| PrometheusBuilder::new().build_recorder());
         let handle = recorder.handle();
         let meta = metrics::Metadata::new(module_path!(), metrics::Level::INFO, None);
-        let counter = |name, labels: &[(&'static str, &'static str)]| recorder.register_counter(&key(name, labels), &meta);
-        let gauge = |name, labels: &[(&'static str, &'static str)]| recorder.register_gauge(&key(name, labels), &meta);
-        let per_endpoint = |f: &dyn Fn(&'static str) -> Counter| ENDPOINTS.iter().map(|e| f(e.name())).collect::<Vec<_>>();
+        let counter = |name, labels: &[(&'static str, &'static str)]| {
+            recorder.register_counter(&key(name, labels), &meta)
+        };
+        let gauge = |name, labels: &[(&'static str, &'static str)]| {
+            recorder.register_gauge(&key(name, labels), &meta)
+        };
+        let per_endpoint = |f: &dyn Fn(&'static str) -> Counter| {
+            ENDPOINTS.iter().map(|e| f(e.name())).collect::<Vec<_>>()
+        };
         let report_locale = |name| {
             Report::ALL
                 .iter()
-                .flat_map(|r| Locale::ALL.iter().map(move |l| counter(name, &[("report", r.slug()), ("locale", l.code())])))
+                .flat_map(|r| {
+                    Locale::ALL
+                        .iter()
+                        .map(move |l| counter(name, &[("report", r.slug()), ("locale", l.code())]))
+                })
                 .collect::<Vec<_>>()
         };
         describe(&recorder);
         Metrics {
-            connections_open: ENDPOINTS.iter().map(|e| gauge("chatbot_connections_open", &[("endpoint", e.name())])).collect(),
-            sessions_live: ENDPOINTS.iter().map(|e| gauge("chatbot_sessions_live", &[("endpoint", e.name())])).collect(),
-            sessions_started: per_endpoint(&|e| counter("chatbot_sessions_started_total", &[("endpoint", e)])),
+            connections_open: ENDPOINTS
+                .iter()
+                .map(|e| gauge("chatbot_connections_open", &[("endpoint", e.name())]))
+                .collect(),
+            sessions_live: ENDPOINTS
+                .iter()
+                .map(|e| gauge("chatbot_sessions_live", &[("endpoint", e.name())]))
+                .collect(),
+            sessions_started: per_endpoint(&|e| {
+                counter("chatbot_sessions_started_total", &[("endpoint", e)])
+            }),
             sessions_ended: ENDPOINTS
                 .iter()
-                .map(|e| CODES.iter().map(|(_, code)| counter("chatbot_sessions_ended_total", &[("endpoint", e.name()), ("code", code)])).collect())
+                .map(|e| {
+                    CODES
+                        .iter()
+                        .map(|(_, code)| {
+                            counter(
+                                "chatbot_sessions_ended_total",
+                                &[("endpoint", e.name()), ("code", code)],
+                            )
+                        })
+                        .collect()
+                })
                 .collect(),
             steps_entered: State::ALL
                 .iter()
                 .flat_map(|s| {
                     Locale::ALL.iter().map(|l| {
-                        counter("chatbot_funnel_step_entered_total", &[("report", s.report().slug()), ("locale", l.code()), ("step", s.name())])
+                        counter(
+                            "chatbot_funnel_step_entered_total",
+                            &[
+                                ("report", s.report().slug()),
+                                ("locale", l.code()),
+                                ("step", s.name()),
+                            ],
+                        )
                     })
                 })
                 .collect(),
@@ -107,7 +155,12 @@ impl Metrics {
             links: report_locale("chatbot_report_links_issued_total"),
             time_to_purchase: Report::ALL
                 .iter()
-                .map(|r| recorder.register_histogram(&key("chatbot_time_to_purchase_seconds", &[("report", r.slug())]), &meta))
+                .map(|r| {
+                    recorder.register_histogram(
+                        &key("chatbot_time_to_purchase_seconds", &[("report", r.slug())]),
+                        &meta,
+                    )
+                })
                 .collect(),
             recorder,
             handle,
@@ -139,14 +192,20 @@ impl Metrics {
     }
 
     pub fn session_ended(&self, endpoint: Endpoint, code: Option<u16>) {
-        let at = CODES.iter().position(|&(c, _)| c == code).unwrap_or(CODES.len() - 1);
+        let at = CODES
+            .iter()
+            .position(|&(c, _)| c == code)
+            .unwrap_or(CODES.len() - 1);
         self.sessions_ended[endpoint_index(endpoint)][at].increment(1);
         self.sessions_live[endpoint_index(endpoint)].decrement(1.0);
     }
 
     /// A session was refused before it started (connection limit): counted as ended.
     pub fn session_refused(&self, endpoint: Endpoint) {
-        let at = CODES.iter().position(|&(c, _)| c == Some(close::TRY_AGAIN_LATER)).unwrap_or(0);
+        let at = CODES
+            .iter()
+            .position(|&(c, _)| c == Some(close::TRY_AGAIN_LATER))
+            .unwrap_or(0);
         self.sessions_ended[endpoint_index(endpoint)][at].increment(1);
     }
 
@@ -181,15 +240,51 @@ impl Default for Metrics {
 fn describe(recorder: &PrometheusRecorder) {
     use metrics::{SharedString, Unit};
     let help: &[(&'static str, Option<Unit>, &'static str)] = &[
-        ("chatbot_connections_open", None, "WebSocket connections open now, refused ones included until closed."),
-        ("chatbot_sessions_live", None, "Dialogue sessions running now."),
-        ("chatbot_sessions_started_total", None, "Dialogue sessions started (a connection slot was free)."),
-        ("chatbot_sessions_ended_total", None, "Sessions ended, by the close code the server sent (client_gone: the client left first)."),
-        ("chatbot_funnel_step_entered_total", None, "Times a session entered a dialogue step: the sales funnel."),
-        ("chatbot_purchases_total", None, "Engagement dialogues that reached the purchase and closed with 1000."),
-        ("chatbot_report_links_issued_total", None, "Post-payment dialogues that delivered the report link."),
-        ("chatbot_client_errors_total", None, "Bad client messages, by kind."),
-        ("chatbot_time_to_purchase_seconds", Some(Unit::Seconds), "Time from connecting to the purchase close."),
+        (
+            "chatbot_connections_open",
+            None,
+            "WebSocket connections open now, refused ones included until closed.",
+        ),
+        (
+            "chatbot_sessions_live",
+            None,
+            "Dialogue sessions running now.",
+        ),
+        (
+            "chatbot_sessions_started_total",
+            None,
+            "Dialogue sessions started (a connection slot was free).",
+        ),
+        (
+            "chatbot_sessions_ended_total",
+            None,
+            "Sessions ended, by the close code the server sent (client_gone: the client left first).",
+        ),
+        (
+            "chatbot_funnel_step_entered_total",
+            None,
+            "Times a session entered a dialogue step: the sales funnel.",
+        ),
+        (
+            "chatbot_purchases_total",
+            None,
+            "Engagement dialogues that reached the purchase and closed with 1000.",
+        ),
+        (
+            "chatbot_report_links_issued_total",
+            None,
+            "Post-payment dialogues that delivered the report link.",
+        ),
+        (
+            "chatbot_client_errors_total",
+            None,
+            "Bad client messages, by kind.",
+        ),
+        (
+            "chatbot_time_to_purchase_seconds",
+            Some(Unit::Seconds),
+            "Time from connecting to the purchase close.",
+        ),
     ];
     for &(name, unit, text) in help {
         let text = SharedString::const_str(text);
@@ -224,7 +319,11 @@ impl Tracked for PaymentDialogue {
     fn on_run(&self, _: &Metrics) {}
 
     fn on_end(&self, metrics: &Metrics, end: &End, _: Duration) {
-        if let Some(Outcome { locale, report_url: Some(_) }) = &self.outcome {
+        if let Some(Outcome {
+            locale,
+            report_url: Some(_),
+        }) = &self.outcome
+        {
             if end.code == Some(close::NORMAL) {
                 metrics.link_issued(self.report, *locale);
             }

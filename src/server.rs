@@ -115,12 +115,16 @@ impl App {
     /// without `Origin` (not from a browser) is allowed, since only browsers can be
     /// tricked into cross-site requests.
     fn origin_allowed(&self, headers: &HeaderMap) -> bool {
-        let Some(allowed) = &self.config.allowed_origins else { return true };
+        let Some(allowed) = &self.config.allowed_origins else {
+            return true;
+        };
         match headers.get(header::ORIGIN) {
             None => true,
-            Some(origin) => origin
-                .to_str()
-                .is_ok_and(|o| allowed.iter().any(|a| a.eq_ignore_ascii_case(o.trim_end_matches('/')))),
+            Some(origin) => origin.to_str().is_ok_and(|o| {
+                allowed
+                    .iter()
+                    .any(|a| a.eq_ignore_ascii_case(o.trim_end_matches('/')))
+            }),
         }
     }
 }
@@ -145,13 +149,20 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/healthz", get(|| async { "ok\n" }))
         .route("/readyz", get(ready))
         .merge(crate::demo::routes());
-    let router = if app.config.metrics_addr.is_none() { router.route("/metrics", get(metrics)) } else { router };
+    let router = if app.config.metrics_addr.is_none() {
+        router.route("/metrics", get(metrics))
+    } else {
+        router
+    };
     router.with_state(app)
 }
 
 /// The router of the separate metrics listener.
 fn metrics_router(app: Arc<App>) -> Router {
-    Router::new().route("/metrics", get(metrics)).route("/healthz", get(|| async { "ok\n" })).with_state(app)
+    Router::new()
+        .route("/metrics", get(metrics))
+        .route("/healthz", get(|| async { "ok\n" }))
+        .with_state(app)
 }
 
 async fn ready(State(app): State<Arc<App>>) -> (StatusCode, &'static str) {
@@ -163,20 +174,41 @@ async fn ready(State(app): State<Arc<App>>) -> (StatusCode, &'static str) {
 }
 
 async fn metrics(State(app): State<Arc<App>>) -> impl IntoResponse {
-    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], app.metrics.render())
+    (
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
+        app.metrics.render(),
+    )
 }
 
 fn report_of(path: Result<Path<String>, PathRejection>) -> Option<Report> {
     path.ok().and_then(|Path(id)| Report::from_slug(&id))
 }
 
-async fn engagement(State(app): State<Arc<App>>, path: Result<Path<String>, PathRejection>, headers: HeaderMap, ws: WebSocketUpgrade) -> Response {
-    let dialogue = report_of(path).map(|report| EngagementDialogue { report, session: None });
+async fn engagement(
+    State(app): State<Arc<App>>,
+    path: Result<Path<String>, PathRejection>,
+    headers: HeaderMap,
+    ws: WebSocketUpgrade,
+) -> Response {
+    let dialogue = report_of(path).map(|report| EngagementDialogue {
+        report,
+        session: None,
+    });
     upgrade(app, &headers, ws, Endpoint::Engagement, dialogue)
 }
 
-async fn payment(State(app): State<Arc<App>>, path: Result<Path<String>, PathRejection>, headers: HeaderMap, ws: WebSocketUpgrade) -> Response {
-    let dialogue = report_of(path).map(|report| PaymentDialogue::new(report, app.config.reading_path_of(report.slug()).into()));
+async fn payment(
+    State(app): State<Arc<App>>,
+    path: Result<Path<String>, PathRejection>,
+    headers: HeaderMap,
+    ws: WebSocketUpgrade,
+) -> Response {
+    let dialogue = report_of(path).map(|report| {
+        PaymentDialogue::new(report, app.config.reading_path_of(report.slug()).into())
+    });
     upgrade(app, &headers, ws, Endpoint::Payment, dialogue)
 }
 
@@ -190,9 +222,20 @@ pub trait Tracked: Dialogue {
 
 /// Upgrades with buffers sized for this protocol and runs the session in the upgrade's
 /// task. `dialogue` is `None` for an unknown report.
-fn upgrade<D: Tracked + Send + Sync + 'static>(app: Arc<App>, headers: &HeaderMap, ws: WebSocketUpgrade, endpoint: Endpoint, dialogue: Option<D>) -> Response {
+fn upgrade<D: Tracked + Send + Sync + 'static>(
+    app: Arc<App>,
+    headers: &HeaderMap,
+    ws: WebSocketUpgrade,
+    endpoint: Endpoint,
+    dialogue: Option<D>,
+) -> Response {
     if !app.origin_allowed(headers) {
         return (StatusCode::FORBIDDEN, "origin not allowed\n").into_response();
+    }
+    // A new session while shutting down is refused before the upgrade, so a proxy can
+    // retry it on another instance (nginx: `proxy_next_upstream ... http_503`).
+    if app.is_shutting_down() {
+        return (StatusCode::SERVICE_UNAVAILABLE, "shutting down\n").into_response();
     }
     let limit = app.config.max_message_bytes;
     ws.max_message_size(limit)
@@ -207,7 +250,12 @@ fn upgrade<D: Tracked + Send + Sync + 'static>(app: Arc<App>, headers: &HeaderMa
         })
 }
 
-async fn session<D: Tracked + Send + Sync>(app: &Arc<App>, socket: &mut WebSocket, endpoint: Endpoint, dialogue: Option<D>) {
+async fn session<D: Tracked + Send + Sync>(
+    app: &Arc<App>,
+    socket: &mut WebSocket,
+    endpoint: Endpoint,
+    dialogue: Option<D>,
+) {
     let Some(_slot) = app.claim() else {
         app.metrics.session_refused(endpoint);
         connection::close_with(socket, close::TRY_AGAIN_LATER, None).await;
@@ -218,13 +266,22 @@ async fn session<D: Tracked + Send + Sync>(app: &Arc<App>, socket: &mut WebSocke
     let Some(mut dialogue) = dialogue else {
         let frame = protocol::error_frame(&ClientError::InvalidUrl);
         let _ = socket.send(Message::Text(frame.into())).await;
-        let end = connection::close_with(socket, close::POLICY, Some(ClientError::InvalidUrl)).await;
+        let end =
+            connection::close_with(socket, close::POLICY, Some(ClientError::InvalidUrl)).await;
         app.metrics.client_error(ClientError::InvalidUrl.kind());
         app.metrics.session_ended(endpoint, end.code);
-        tracing::info!(endpoint = endpoint.name(), report = "-", code = end.code, error = "invalid_url", "session ended");
+        tracing::info!(
+            endpoint = endpoint.name(),
+            report = "-",
+            code = end.code,
+            error = "invalid_url",
+            "session ended"
+        );
         return;
     };
-    let run = connection::run(socket, &mut dialogue, app.timing, &app.shutdown, |d| d.on_run(&app.metrics));
+    let run = connection::run(socket, &mut dialogue, app.timing, &app.shutdown, |d| {
+        d.on_run(&app.metrics)
+    });
     let end = match AssertUnwindSafe(run).catch_unwind().await {
         Ok(end) => end,
         // A bug must cost one session, not the server: tell the client (1011).
@@ -270,10 +327,21 @@ impl Server {
         };
         let app = App::new(config);
         let addr = listener.local_addr()?;
-        let metrics_addr = metrics_listener.as_ref().map(TcpListener::local_addr).transpose()?;
-        let mut tasks = vec![serve(listener, router(app.clone()), app.stop_accepting.clone())];
+        let metrics_addr = metrics_listener
+            .as_ref()
+            .map(TcpListener::local_addr)
+            .transpose()?;
+        let mut tasks = vec![serve(
+            listener,
+            router(app.clone()),
+            app.stop_accepting.clone(),
+        )];
         if let Some(listener) = metrics_listener {
-            tasks.push(serve(listener, metrics_router(app.clone()), app.stop_accepting.clone()));
+            tasks.push(serve(
+                listener,
+                metrics_router(app.clone()),
+                app.stop_accepting.clone(),
+            ));
         }
         let upkeep = app.clone();
         tasks.push(tokio::spawn(async move {
@@ -285,7 +353,12 @@ impl Server {
                 }
             }
         }));
-        Ok(Server { addr, metrics_addr, app, tasks })
+        Ok(Server {
+            addr,
+            metrics_addr,
+            app,
+            tasks,
+        })
     }
 
     pub fn addr(&self) -> SocketAddr {
@@ -312,7 +385,9 @@ impl Server {
     pub async fn shutdown(self) -> bool {
         self.app.begin_shutdown();
         let grace = self.app.config.shutdown_grace;
-        let drained = tokio::time::timeout(grace, self.app.until_live(0)).await.is_ok();
+        let drained = tokio::time::timeout(grace, self.app.until_live(0))
+            .await
+            .is_ok();
         self.app.stop_accepting.cancel();
         for task in self.tasks {
             let _ = tokio::time::timeout(grace, task).await;
@@ -321,10 +396,18 @@ impl Server {
     }
 }
 
-fn serve(listener: TcpListener, router: Router, stop: CancellationToken) -> JoinHandle<std::io::Result<()>> {
+fn serve(
+    listener: TcpListener,
+    router: Router,
+    stop: CancellationToken,
+) -> JoinHandle<std::io::Result<()>> {
     // Frames are small and paced: send each at once rather than wait for an ACK (Nagle).
     let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
         let _ = tcp.set_nodelay(true);
     });
-    tokio::spawn(async move { axum::serve(listener, router).with_graceful_shutdown(async move { stop.cancelled().await }).await })
+    tokio::spawn(async move {
+        axum::serve(listener, router)
+            .with_graceful_shutdown(async move { stop.cancelled().await })
+            .await
+    })
 }

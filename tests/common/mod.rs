@@ -284,3 +284,19 @@ pub async fn get_from(addr: std::net::SocketAddr, path: &str) -> (u16, String, S
     (status, head.to_lowercase(), body.to_owned())
 }
 
+/// The value of the series `name` whose labels include all of `labels`.
+pub fn sample(metrics: &str, name: &str, labels: &[(&str, &str)]) -> Option<f64> {
+    metrics
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .find_map(|line| {
+            let (series, value) = line.rsplit_once(' ')?;
+            let (metric, rest) = series.split_once('{').unwrap_or((series, ""));
+            (metric == name
+                && labels
+                    .iter()
+                    .all(|(k, v)| rest.contains(&format!("{k}=\"{v}\""))))
+            .then(|| value.parse().ok())
+            .flatten()
+        })
+}
