@@ -319,14 +319,15 @@ impl Tracked for PaymentDialogue {
     fn on_run(&self, _: &Metrics) {}
 
     fn on_end(&self, metrics: &Metrics, end: &End, _: Duration) {
-        if let Some(Outcome {
-            locale,
-            report_url: Some(_),
-        }) = &self.outcome
+        if let (
+            Some(Outcome {
+                locale,
+                report_url: Some(_),
+            }),
+            Some(close::NORMAL),
+        ) = (&self.outcome, end.code)
         {
-            if end.code == Some(close::NORMAL) {
-                metrics.link_issued(self.report, *locale);
-            }
+            metrics.link_issued(self.report, *locale);
         }
     }
 }
