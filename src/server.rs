@@ -396,18 +396,57 @@ impl Server {
     }
 }
 
+/// How long a client may take to send its HTTP request headers (the upgrade request
+/// included); a connection that dawdles is closed, so half-open connections cannot pile up.
+pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The accept loop: HTTP/1.1 with upgrades, `TCP_NODELAY` (frames are small and paced:
+/// send each at once rather than wait for an ACK), a header read timeout, and a graceful
+/// stop that lets requests in flight finish.
 fn serve(
     listener: TcpListener,
     router: Router,
     stop: CancellationToken,
 ) -> JoinHandle<std::io::Result<()>> {
-    // Frames are small and paced: send each at once rather than wait for an ACK (Nagle).
-    let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
-        let _ = tcp.set_nodelay(true);
-    });
+    use hyper_util::rt::{TokioIo, TokioTimer};
     tokio::spawn(async move {
-        axum::serve(listener, router)
-            .with_graceful_shutdown(async move { stop.cancelled().await })
-            .await
+        let connections = tokio_util::task::TaskTracker::new();
+        let mut http = hyper::server::conn::http1::Builder::new();
+        http.timer(TokioTimer::new())
+            .header_read_timeout(HEADER_READ_TIMEOUT);
+        loop {
+            let (tcp, _) = tokio::select! {
+                accepted = listener.accept() => match accepted {
+                    Ok(accepted) => accepted,
+                    Err(error) => {
+                        // Out of file descriptors or memory: back off instead of spinning;
+                        // the connection limit (below the open-file limit) should prevent it.
+                        tracing::warn!(%error, "accept failed");
+                        tokio::time::sleep(Duration::from_millis(50)).await;
+                        continue;
+                    }
+                },
+                () = stop.cancelled() => break,
+            };
+            let _ = tcp.set_nodelay(true);
+            let service = hyper_util::service::TowerToHyperService::new(router.clone());
+            let connection = http
+                .serve_connection(TokioIo::new(tcp), service)
+                .with_upgrades();
+            let stop = stop.clone();
+            // Ends once the request is answered (an upgraded socket lives on in its session).
+            connections.spawn(async move {
+                let mut connection = std::pin::pin!(connection);
+                tokio::select! {
+                    _ = connection.as_mut() => return,
+                    () = stop.cancelled() => connection.as_mut().graceful_shutdown(),
+                }
+                let _ = connection.await;
+            });
+        }
+        drop(listener);
+        connections.close();
+        connections.wait().await;
+        Ok(())
     })
 }
