@@ -126,7 +126,7 @@ impl Config {
         let max_connections = match (args.max_connections, open_files) {
             (Some(n), _) => n,
             // Keep room for the listener, log files, metrics and accepted-but-refused sockets.
-            (None, Some(limit)) => limit.saturating_sub(limit / 20 + 64).max(1),
+            (None, Some(limit)) => limit.saturating_sub((limit / 8).min(256)).max(1),
             (None, None) => DEFAULT_MAX_CONNECTIONS as u64,
         };
         Ok(Config {

@@ -1,7 +1,7 @@
 //! Reads the TOML files of a catalogue and checks every rule an author can break,
 //! collecting all mistakes instead of stopping at the first.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 use std::ops::Range;
 
 use indexmap::IndexMap;
@@ -104,28 +104,45 @@ impl Errors {
 /// Compiles a catalogue from its report folders.
 pub fn compile(folders: &[ReportFiles]) -> Result<Catalogue, Vec<Diagnostic>> {
     let mut errors = Errors(Vec::new());
+    let compiled: Vec<(&ReportFiles, IdSpan, Report)> = folders
+        .iter()
+        .filter_map(|folder| {
+            compile_report(folder, &mut errors).map(|(id, report)| (folder, id, report))
+        })
+        .collect();
+    // Of reports sharing an id, the one whose folder has that name keeps it (else the
+    // first); each other one is a mistake, reported where its id is written.
+    let owns = |folder: &ReportFiles, id: &str| folder.folder.rsplit('/').next() == Some(id);
     let mut reports = Vec::new();
-    let mut seen: HashMap<String, (String, usize)> = HashMap::new();
-    for folder in folders {
-        if let Some(report) = compile_report(folder, &mut errors) {
-            let (source, id) = (folder.structure.as_ref(), &report.0);
-            if let (Some(source), Some((first, line))) = (source, seen.get(&id.value)) {
+    for (i, (folder, id, report)) in compiled.iter().enumerate() {
+        let same = || {
+            compiled
+                .iter()
+                .enumerate()
+                .filter(|(j, other)| *j != i && other.1.value == id.value)
+        };
+        let owner = same()
+            .find(|(j, other)| owns(other.0, &id.value) || (*j < i && !owns(folder, &id.value)));
+        match (owner, &folder.structure) {
+            (Some((_, (other, other_id, _))), Some(source)) => {
+                let at = other.structure.as_ref().map_or_else(String::new, |s| {
+                    format!(
+                        "{}:{}",
+                        s.display,
+                        Diagnostic::new(s, other_id.span.clone(), "").line
+                    )
+                });
                 errors.at(
                     source,
                     id.span.clone(),
                     format!("duplicate report id `{}`", id.value),
                     format!(
-                        "`{}` is already the id of {first}:{line}; give this report its own id",
+                        "`{}` is already the id of {at}; give this report its own id",
                         id.value
                     ),
                 );
-                continue;
             }
-            if let Some(source) = source {
-                let line = Diagnostic::new(source, id.span.clone(), "").line;
-                seen.insert(id.value.clone(), (source.display.clone(), line));
-            }
-            reports.push(report.1);
+            _ => reports.push(report.clone()),
         }
     }
     if errors.0.is_empty() {

@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Runs every benchmark of BENCHMARKS.md on this machine, in one go, and prints one JSON
+# line per measurement. The server under test is pinned to CPU 0, the load generator to
+# CPU 1; the baseline is measured in the same run, interleaved with ours.
+# Loopback only; every loop is bounded in count and time.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+cargo build --release --bin chatbot --bench loadgen --bench baseline 2>/dev/null
+bin() { ls -t target/release/deps/"$1"-* | grep -v '\.d$' | head -1; }
+LOADGEN=$(bin loadgen); BASELINE=$(bin baseline); SERVER=target/release/chatbot
+SHAPE=3,2,3,4,4,4,2   # frames per chunk of newjob/en/new visitor by the default answers
+WALKS=${WALKS:-20000}
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
+trap cleanup EXIT
+
+start() { # start NAME PORT ARGS...: starts a server pinned to CPU 0, prints its pid
+  local name=$1 port=$2; shift 2
+  if [ "$name" = chatbot ]; then
+    RUST_LOG=warn taskset -c 0 "$SERVER" --addr 127.0.0.1:"$port" "$@" >/dev/null 2>&1 &
+  else
+    taskset -c 0 "$BASELINE" --addr 127.0.0.1:"$port" "$@" >/dev/null 2>&1 &
+  fi
+  local pid=$!; pids+=("$pid")
+  for _ in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/"$port") 2>/dev/null && break; sleep 0.05; done
+  echo "$pid"
+}
+load() { taskset -c 1 "$LOADGEN" "$@"; }
+tag() { sed "s/^{/{\"target\":\"$1\",/"; }
+
+echo "# machine: $(nproc) cores, $(grep MemTotal /proc/meminfo | awk '{print $2/1048576 " GiB"}'), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+echo "# open-file limit: $(ulimit -Hn)"
+
+# CPU per dialogue, ours vs the baseline with the same frames, twice each, interleaved.
+for round in 1 2; do
+  pid=$(start chatbot 8101 --interval-ms 0); load walk --addr 127.0.0.1:8101 --pid "$pid" --sessions "$WALKS" --concurrency 64 | tag chatbot; kill "$pid"
+  pid=$(start baseline 8102 --shape $SHAPE); load walk --addr 127.0.0.1:8102 --pid "$pid" --sessions "$WALKS" --concurrency 64 | tag baseline; kill "$pid"
+  pid=$(start chatbot 8103 --interval-ms 0); load success --addr 127.0.0.1:8103 --pid "$pid" --sessions "$WALKS" --concurrency 64 | tag chatbot; kill "$pid"
+  pid=$(start baseline 8104 --shape 5); load success --addr 127.0.0.1:8104 --pid "$pid" --sessions "$WALKS" --concurrency 64 | tag baseline; kill "$pid"
+done
+
+# Memory of held sessions (past their first chunk), ours and the baseline's.
+pid=$(start chatbot 8105 --interval-ms 0); load hold --addr 127.0.0.1:8105 --pid "$pid" --steps 1000,10000,19000 | tag chatbot; kill "$pid"
+pid=$(start baseline 8106 --shape $SHAPE); load hold --addr 127.0.0.1:8106 --pid "$pid" --steps 1000,10000,19000 | tag baseline; kill "$pid"
+
+# Pacing under load: 19,000 sessions mid-chunk at the default 2 s, and 2,000 at 200 ms.
+pid=$(start chatbot 8107); load pacing --addr 127.0.0.1:8107 --sessions 19000 --interval-ms 2000 --ramp-s 30 --turns 2 | tag chatbot; kill "$pid"
+pid=$(start chatbot 8108 --interval-ms 200); load pacing --addr 127.0.0.1:8108 --sessions 2000 --interval-ms 200 --ramp-s 5 --turns 3 | tag chatbot; kill "$pid"
+
+# Rebuild after editing a dialogue vs after touching src/lib.rs (dev profile), 3 rounds.
+cargo build --quiet
+for round in 1 2 3; do
+  for what in dialogue lib; do
+    if [ $what = dialogue ]; then printf '\n# bench edit\n' >> dialogues/newjob/en.toml; else touch src/lib.rs; fi
+    t0=$(date +%s.%N); cargo build --quiet; t1=$(date +%s.%N)
+    [ $what = dialogue ] && git checkout --quiet dialogues/newjob/en.toml && cargo build --quiet
+    echo "{\"scenario\":\"rebuild\",\"after\":\"$what\",\"round\":$round,\"seconds\":$(awk "BEGIN{print $t1 - $t0}")}"
+  done
+done
+
+# Soak: 10 minutes of churn (finished, dropped mid-chunk, timed out, bad), after a
+# 1-minute warm-up of the same churn; RSS and live sessions must come back.
+pid=$(start chatbot 8109 --interval-ms 100 --first-message-timeout-s 5 --idle-timeout-s 10)
+load soak --addr 127.0.0.1:8109 --pid "$pid" --seconds 60 --concurrency 100 --timeout-s 10 | tag warmup
+load soak --addr 127.0.0.1:8109 --pid "$pid" --seconds "${SOAK_S:-600}" --concurrency 100 --timeout-s 10 | tag chatbot
+kill "$pid"
