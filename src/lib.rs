@@ -62,7 +62,7 @@ pub fn run(cli: config::Cli) -> Result<(), Error> {
         .enable_all()
         .build()
         .map_err(Error::Runtime)?;
-    runtime.block_on(async {
+    let result = runtime.block_on(async {
         let server = Server::start(config.clone()).await.map_err(|source| Error::Bind { addr: config.addr, source })?;
         tracing::info!(addr = %server.addr(), max_connections = config.max_connections, "serving; demo pages at http://{}/", server.addr());
         system::shutdown_signal().await;
@@ -71,5 +71,8 @@ pub fn run(cli: config::Cli) -> Result<(), Error> {
             tracing::warn!("some sessions did not close within the grace period");
         }
         Ok(())
-    })
+    });
+    // Everything is closed by now; do not wait on idle blocking-pool threads.
+    runtime.shutdown_timeout(std::time::Duration::from_millis(100));
+    result
 }
