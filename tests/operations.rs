@@ -318,6 +318,8 @@ async fn the_binary_serves_and_exits_0_on_sigterm_closing_sessions_with_1001() {
         .args([
             "--addr",
             "127.0.0.1:0",
+            "--interval-ms",
+            "0",
             "--shutdown-grace-s",
             "5",
             "--log-format",
