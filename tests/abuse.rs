@@ -55,3 +55,37 @@ async fn a_flood_of_idle_connections_does_not_starve_a_real_visitor() {
     assert_eq!(get(&server, "/healthz").await.0, 200);
     drop(idle);
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_connection_that_never_sends_a_request_is_closed() {
+    let server = start().await;
+    let mut tcp = TcpStream::connect(server.addr()).await.unwrap();
+    let opened = Instant::now();
+    let mut buf = [0u8; 256];
+    let read = tcp.read(&mut buf).await;
+    assert!(
+        matches!(read, Ok(0) | Err(_)) || String::from_utf8_lossy(&buf).starts_with("HTTP/1.1 408"),
+        "closed"
+    );
+    assert_eq!(opened.elapsed(), HEADER_READ_TIMEOUT);
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_idle_keep_alive_connection_is_closed() {
+    let server = start().await;
+    let mut tcp = TcpStream::connect(server.addr()).await.unwrap();
+    tcp.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        .await
+        .unwrap();
+    let mut buf = [0u8; 512];
+    let n = tcp.read(&mut buf).await.unwrap();
+    assert!(String::from_utf8_lossy(&buf[..n]).starts_with("HTTP/1.1 200"));
+    let answered = Instant::now();
+    let read = tcp.read(&mut buf).await;
+    assert!(matches!(read, Ok(0) | Err(_)), "closed");
+    assert!(
+        answered.elapsed() <= HEADER_READ_TIMEOUT,
+        "{:?}",
+        answered.elapsed()
+    );
+}

@@ -180,26 +180,25 @@ fn parse<T: serde::de::DeserializeOwned>(source: &Source, errors: &mut Errors) -
     }
 }
 
+/// Non-empty words of `a-z` and `0-9` joined by single `separator`s.
+fn is_words(s: &str, separator: char) -> bool {
+    s.split(separator).all(|word| {
+        !word.is_empty()
+            && word
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+    })
+}
+
+/// `new-job`: a report id, used in URLs.
 fn is_slug(s: &str) -> bool {
-    !s.is_empty()
-        && s.split('-').all(|part| {
-            !part.is_empty()
-                && part
-                    .bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
-        })
+    is_words(s, '-')
 }
 
 /// `ask_budget`: snake case without doubled or trailing `_`, so that the generated
 /// CamelCase variant names (`AskBudget`) stay distinct.
 fn is_step_name(s: &str) -> bool {
-    s.bytes().next().is_some_and(|b| b.is_ascii_lowercase())
-        && s.split('_').all(|part| {
-            !part.is_empty()
-                && part
-                    .bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
-        })
+    s.bytes().next().is_some_and(|b| b.is_ascii_lowercase()) && is_words(s, '_')
 }
 
 fn is_option_id(s: &str) -> bool {
