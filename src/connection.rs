@@ -2,10 +2,11 @@
 //! while it sends, enforces the timers, and closes with the right code. One task per
 //! connection, and every timer lives inside it, so nothing outlives the connection.
 
+use std::panic::AssertUnwindSafe;
 use std::time::Duration;
 
 use axum::extract::ws::{CloseFrame, Message};
-use futures_util::{Sink, SinkExt, Stream, StreamExt};
+use futures_util::{FutureExt, Sink, SinkExt, Stream, StreamExt};
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
@@ -55,7 +56,28 @@ enum Phase {
 }
 
 /// Drives `dialogue` over `socket` until the conversation ends.
+///
+/// A panic inside the dialogue (a bug) costs this session only: the client gets 1011.
 pub async fn run<D: Dialogue>(
+    socket: &mut impl Socket,
+    dialogue: &mut D,
+    timing: Timing,
+    shutdown: &CancellationToken,
+    on_run: impl FnMut(&D),
+) -> End {
+    let driven = AssertUnwindSafe(drive(socket, dialogue, timing, shutdown, on_run))
+        .catch_unwind()
+        .await;
+    match driven {
+        Ok(end) => end,
+        Err(_) => {
+            tracing::error!("session panicked; closing it with 1011");
+            close_with(socket, close::INTERNAL, None).await
+        }
+    }
+}
+
+async fn drive<D: Dialogue>(
     socket: &mut impl Socket,
     dialogue: &mut D,
     timing: Timing,

@@ -3,7 +3,6 @@
 //! shutdown.
 
 use std::net::SocketAddr;
-use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -14,7 +13,6 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use futures_util::FutureExt;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
@@ -279,17 +277,10 @@ async fn session<D: Tracked + Send + Sync>(
         );
         return;
     };
-    let run = connection::run(socket, &mut dialogue, app.timing, &app.shutdown, |d| {
+    let end = connection::run(socket, &mut dialogue, app.timing, &app.shutdown, |d| {
         d.on_run(&app.metrics)
-    });
-    let end = match AssertUnwindSafe(run).catch_unwind().await {
-        Ok(end) => end,
-        // A bug must cost one session, not the server: tell the client (1011).
-        Err(_) => {
-            tracing::error!(endpoint = endpoint.name(), "session panicked");
-            connection::close_with(socket, close::INTERNAL, None).await
-        }
-    };
+    })
+    .await;
     let took = started.elapsed();
     if let Some(error) = &end.error {
         app.metrics.client_error(error.kind());

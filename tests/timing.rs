@@ -357,3 +357,45 @@ async fn server_shutdown_closes_every_session_with_1001() {
         "no new connections"
     );
 }
+
+/// A dialogue with a bug: it panics when it renders its second frame.
+struct Buggy(EngagementDialogue);
+
+impl chatbot::session::Dialogue for Buggy {
+    fn on_message(&mut self, text: &str) -> Result<(), chatbot::protocol::ClientError> {
+        self.0.on_message(text)
+    }
+    fn check_while_sending(&self, text: &str) -> Result<(), chatbot::protocol::ClientError> {
+        self.0.check_while_sending(text)
+    }
+    fn frame_count(&self) -> usize {
+        self.0.frame_count()
+    }
+    fn frame(&self, index: usize) -> String {
+        assert!(index < 1, "a bug in the dialogue");
+        self.0.frame(index)
+    }
+    fn ends_after_run(&self) -> bool {
+        self.0.ends_after_run()
+    }
+    fn position(&self) -> (Option<chatbot::catalogue::Locale>, Option<&'static str>) {
+        self.0.position()
+    }
+    fn report(&self) -> Report {
+        self.0.report()
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_fault_inside_the_server_closes_that_session_with_1011() {
+    let (mut socket, task) = in_memory(
+        Buggy(engagement(Report::Love)),
+        DEFAULT,
+        CancellationToken::new(),
+    )
+    .await;
+    send(&mut socket, &first("en", true)).await;
+    assert_eq!(frame(&mut socket).await["status"], "sending");
+    assert_eq!(next(&mut socket).await, Seen::Closed(Some(1011)));
+    assert_eq!(task.await.unwrap().code, Some(1011));
+}
