@@ -48,6 +48,14 @@ pub struct End {
     pub error: Option<ClientError>,
 }
 
+impl End {
+    /// The client went away (or the socket broke) before the server closed.
+    pub const GONE: End = End {
+        code: None,
+        error: None,
+    };
+}
+
 enum Phase {
     /// Waiting for the first message (or the next answer): `first` tells which timeout.
     Waiting { first: bool },
@@ -90,72 +98,71 @@ async fn drive<D: Dialogue>(
     let cancelled = shutdown.cancelled();
     tokio::pin!(cancelled);
     loop {
-        tokio::select! {
+        // Which frame of the run to send next, and when it was due.
+        let (next, due) = tokio::select! {
             biased;
             () = &mut cancelled => return close_with(socket, close::GOING_AWAY, None).await,
             () = &mut deadline => match phase {
                 Phase::Waiting { first: true } => return close_with(socket, close::POLICY, None).await,
                 Phase::Waiting { first: false } => return close_with(socket, close::NORMAL, None).await,
-                Phase::Sending { next } => {
-                    let due = deadline.deadline();
-                    match send_from(socket, dialogue, next, timing, due).await {
-                        Ok(Some(phase_next)) => {
-                            deadline.as_mut().reset(phase_next.1);
-                            phase = phase_next.0;
-                        }
-                        Ok(None) => return close_with(socket, close::NORMAL, None).await,
-                        Err(()) => return End { code: None, error: None },
-                    }
-                }
+                Phase::Sending { next } => (next, deadline.deadline()),
             },
             message = socket.next() => {
                 let text = match message {
-                    None => return End { code: None, error: None },
+                    None => return End::GONE,
                     Some(Ok(Message::Text(text))) => text,
                     Some(Ok(Message::Binary(_))) => return reject(socket, ClientError::Binary).await,
                     Some(Ok(Message::Ping(_) | Message::Pong(_))) => continue,
                     Some(Ok(Message::Close(_))) => {
                         // tungstenite queued the reply; flushing sends it.
                         let _ = socket.flush().await;
-                        return End { code: None, error: None };
+                        return End::GONE;
                     }
                     Some(Err(error)) => return read_failed(socket, error).await,
                 };
-                match phase {
-                    Phase::Sending { .. } => {
-                        if let Err(error) = dialogue.check_while_sending(&text) {
-                            return reject(socket, error).await;
-                        }
+                if let Phase::Sending { .. } = phase {
+                    if let Err(error) = dialogue.check_while_sending(&text) {
+                        return reject(socket, error).await;
                     }
-                    Phase::Waiting { .. } => {
-                        if let Err(error) = dialogue.on_message(&text) {
-                            return reject(socket, error).await;
-                        }
-                        on_run(dialogue);
-                        match send_from(socket, dialogue, 0, timing, Instant::now()).await {
-                            Ok(Some(phase_next)) => {
-                                deadline.as_mut().reset(phase_next.1);
-                                phase = phase_next.0;
-                            }
-                            Ok(None) => return close_with(socket, close::NORMAL, None).await,
-                            Err(()) => return End { code: None, error: None },
-                        }
-                    }
+                    continue;
                 }
+                if let Err(error) = dialogue.on_message(&text) {
+                    return reject(socket, error).await;
+                }
+                on_run(dialogue);
+                (0, Instant::now())
             }
+        };
+        match send_from(socket, dialogue, next, timing, due).await {
+            After::Phase(next_phase, at) => {
+                deadline.as_mut().reset(at);
+                phase = next_phase;
+            }
+            After::Close => return close_with(socket, close::NORMAL, None).await,
+            After::Gone => return End::GONE,
         }
     }
 }
 
+/// What follows a run of frames.
+enum After {
+    /// Go on in this phase, whose deadline is at this instant.
+    Phase(Phase, Instant),
+    /// The conversation is over: close with 1000.
+    Close,
+    /// The client is gone.
+    Gone,
+}
+
 /// Sends frame `next` of the current run (and, with no interval, all the rest), due at
-/// `due`. Returns the next phase and its deadline, or `None` when the conversation ends.
+/// `due`, and says what follows.
 async fn send_from<D: Dialogue>(
     socket: &mut impl Socket,
     dialogue: &D,
     next: usize,
     timing: Timing,
     due: Instant,
-) -> Result<Option<(Phase, Instant)>, ()> {
+) -> After {
     let count = dialogue.frame_count();
     let last = if timing.interval.is_zero() {
         count
@@ -163,21 +170,25 @@ async fn send_from<D: Dialogue>(
         (next + 1).min(count)
     };
     for index in next..last {
-        socket
+        if socket
             .feed(Message::Text(dialogue.frame(index).into()))
             .await
-            .map_err(drop)?;
+            .is_err()
+        {
+            return After::Gone;
+        }
     }
-    socket.flush().await.map_err(drop)?;
-    if last < count {
-        Ok(Some((Phase::Sending { next: last }, due + timing.interval)))
+    if socket.flush().await.is_err() {
+        After::Gone
+    } else if last < count {
+        After::Phase(Phase::Sending { next: last }, due + timing.interval)
     } else if dialogue.ends_after_run() {
-        Ok(None)
+        After::Close
     } else {
-        Ok(Some((
+        After::Phase(
             Phase::Waiting { first: false },
             Instant::now() + timing.idle_timeout,
-        )))
+        )
     }
 }
 
@@ -201,15 +212,9 @@ async fn read_failed(socket: &mut impl Socket, error: axum::Error) -> End {
             close_with(socket, close::TOO_BIG, None).await
         }
         Ok(Error::Utf8(_)) => reject(socket, ClientError::Utf8).await,
-        Ok(Error::Protocol(ProtocolError::ResetWithoutClosingHandshake)) => End {
-            code: None,
-            error: None,
-        },
+        Ok(Error::Protocol(ProtocolError::ResetWithoutClosingHandshake)) => End::GONE,
         Ok(Error::Protocol(_)) => close_with(socket, close::PROTOCOL_ERROR, None).await,
-        _ => End {
-            code: None,
-            error: None,
-        },
+        _ => End::GONE,
     }
 }
 
