@@ -7,9 +7,6 @@
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Price(f64);
 
-/// Above this a price has no cents worth showing, and `price * 100` loses integer precision.
-const WHOLE_ABOVE: f64 = 1e13;
-
 impl Price {
     /// `None` unless `value` is finite and 0 or more. `-0` becomes `0`.
     pub fn new(value: f64) -> Option<Price> {
@@ -30,16 +27,13 @@ impl Price {
         self.0
     }
 
-    /// The price as shown in a message, rounded to cents.
+    /// The price as shown in a message: a whole price without decimals, any other with
+    /// two (rounded), in the locale's decimal separator.
     pub fn format(self, decimal_separator: char) -> String {
-        if self.0 >= WHOLE_ABOVE {
-            return format!("{:.0}", self.0);
-        }
-        let cents = (self.0 * 100.0).round();
-        if cents % 100.0 == 0.0 {
-            format!("{:.0}", cents / 100.0)
+        if self.0.fract() == 0.0 {
+            format!("{:.0}", self.0)
         } else {
-            format!("{:.2}", cents / 100.0).replace('.', decimal_separator.encode_utf8(&mut [0; 4]))
+            format!("{:.2}", self.0).replace('.', decimal_separator.encode_utf8(&mut [0; 4]))
         }
     }
 }
@@ -58,7 +52,11 @@ mod tests {
         assert_eq!(show(1_000_000.0, ','), "1000000");
         assert_eq!(show(0.0, ','), "0");
         assert_eq!(show(-0.0, ','), "0");
-        assert_eq!(show(19.999, '.'), "20");
+        assert_eq!(
+            show(19.999, '.'),
+            "20.00",
+            "not whole: two decimals, rounded"
+        );
         assert_eq!(show(1e20, '.'), "100000000000000000000");
     }
 

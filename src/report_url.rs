@@ -45,6 +45,8 @@ const RULES: &[Rule] = &[
 
 /// The reading link: `reading_path` + `?` + the checked parameters, re-encoded.
 pub fn build(reading_path: &str, report: Report, params: &str) -> Result<String, ParamError> {
+    // A query string copied with its `?` is read the same.
+    let params = params.strip_prefix('?').unwrap_or(params);
     let pairs: Vec<(Cow<str>, Cow<str>)> = form_urlencoded::parse(params.as_bytes()).collect();
     for &(key, rule, valid) in RULES {
         let mut values = pairs.iter().filter(|(k, _)| k == key).map(|(_, v)| v);
@@ -191,6 +193,14 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn a_leading_question_mark_is_read_the_same() {
+        assert_eq!(
+            build("/r/", Report::Newjob, &format!("?{VALID}")),
+            build("/r/", Report::Newjob, VALID)
+        );
     }
 
     #[test]

@@ -140,10 +140,13 @@ impl Drop for Slot {
 /// its own listener (`--metrics-addr`).
 pub fn router(app: Arc<App>) -> Router {
     let router = Router::new()
-        .route("/ws/chat/{report}", get(engagement))
-        .route("/ws/chat/{report}/", get(engagement))
-        .route("/ws/chat-success/{report}", get(payment))
-        .route("/ws/chat-success/{report}/", get(payment))
+        // Every path under an endpoint upgrades, so that a wrong one hears "Invalid Url".
+        .route("/ws/chat", get(engagement))
+        .route("/ws/chat/", get(engagement))
+        .route("/ws/chat/{*report}", get(engagement))
+        .route("/ws/chat-success", get(payment))
+        .route("/ws/chat-success/", get(payment))
+        .route("/ws/chat-success/{*report}", get(payment))
         .route("/healthz", get(|| async { "ok\n" }))
         .route("/readyz", get(ready))
         .merge(crate::demo::routes());
@@ -181,8 +184,10 @@ async fn metrics(State(app): State<Arc<App>>) -> impl IntoResponse {
     )
 }
 
+/// The report of `/ws/<endpoint>/<report_id>`, with or without one trailing slash.
 fn report_of(path: Result<Path<String>, PathRejection>) -> Option<Report> {
-    path.ok().and_then(|Path(id)| Report::from_slug(&id))
+    let Path(rest) = path.ok()?;
+    Report::from_slug(rest.strip_suffix('/').unwrap_or(&rest))
 }
 
 async fn engagement(

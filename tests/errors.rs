@@ -21,6 +21,13 @@ async fn unknown_report_is_an_invalid_url_on_both_endpoints() {
         "/ws/chat/Newjob/",
         "/ws/chat/newjob%20",
         "/ws/chat/%FF",
+        "/ws/chat",
+        "/ws/chat/",
+        "/ws/chat//",
+        "/ws/chat/newjob//",
+        "/ws/chat/newjob/extra",
+        "/ws/chat-success",
+        "/ws/chat-success/",
         "/ws/chat-success/nope",
         "/ws/chat-success/LOVE/",
     ] {
