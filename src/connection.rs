@@ -193,7 +193,7 @@ async fn send_from<D: Dialogue>(
 }
 
 /// Answers a bad message with its error and closes with 1008.
-async fn reject(socket: &mut impl Socket, error: ClientError) -> End {
+pub async fn reject(socket: &mut impl Socket, error: ClientError) -> End {
     let frame = protocol::error_frame(&error);
     if socket.send(Message::Text(frame.into())).await.is_err() {
         return End {

@@ -285,7 +285,7 @@ pub enum Status {
         options_json: &'static str,
     },
     /// A post-payment message: no status field.
-    None,
+    Absent,
 }
 
 /// The values that fill a message's placeholders.
@@ -328,7 +328,7 @@ pub fn bot_frame(
             out.push_str(r#","status":"waiting""#);
             out.push_str(options_json);
         }
-        Status::None => {}
+        Status::Absent => {}
     }
     if let Some(url) = report_url {
         out.push_str(r#","report_url":""#);

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::extract::rejection::PathRejection;
-use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
+use axum::extract::ws::{WebSocket, WebSocketUpgrade};
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -22,7 +22,7 @@ use crate::catalogue::Report;
 use crate::config::Config;
 use crate::connection::{self, End, Timing};
 use crate::metrics::Metrics;
-use crate::protocol::{self, ClientError, close};
+use crate::protocol::{ClientError, close};
 use crate::session::{Dialogue, EngagementDialogue, PaymentDialogue};
 
 /// Buffer sizes of one WebSocket. Client messages are at most a few KiB and the bot's
@@ -52,6 +52,8 @@ pub struct App {
     pub config: Config,
     pub metrics: Metrics,
     timing: Timing,
+    /// The reading path of each report (by `Report as usize`), filled in once.
+    reading_paths: Vec<Arc<str>>,
     /// Sessions running now, counted from the upgrade to the task's end; a watch, so
     /// shutdown (and tests) can wait for a count without polling.
     live: watch::Sender<usize>,
@@ -68,9 +70,14 @@ impl App {
             first_message_timeout: config.first_message_timeout,
             idle_timeout: config.idle_timeout,
         };
+        let reading_paths = Report::ALL
+            .iter()
+            .map(|r| Arc::from(config.reading_path_of(r.slug())))
+            .collect();
         Arc::new(App {
             config,
             metrics: Metrics::new(),
+            reading_paths,
             timing,
             live: watch::Sender::new(0),
             shutdown: CancellationToken::new(),
@@ -209,9 +216,8 @@ async fn payment(
     headers: HeaderMap,
     ws: WebSocketUpgrade,
 ) -> Response {
-    let dialogue = report_of(path).map(|report| {
-        PaymentDialogue::new(report, app.config.reading_path_of(report.slug()).into())
-    });
+    let dialogue = report_of(path)
+        .map(|report| PaymentDialogue::new(report, app.reading_paths[report as usize].clone()));
     upgrade(app, &headers, ws, Endpoint::Payment, dialogue)
 }
 
@@ -267,10 +273,7 @@ async fn session<D: Tracked + Send + Sync>(
     app.metrics.session_started(endpoint);
     let started = tokio::time::Instant::now();
     let Some(mut dialogue) = dialogue else {
-        let frame = protocol::error_frame(&ClientError::InvalidUrl);
-        let _ = socket.send(Message::Text(frame.into())).await;
-        let end =
-            connection::close_with(socket, close::POLICY, Some(ClientError::InvalidUrl)).await;
+        let end = connection::reject(socket, ClientError::InvalidUrl).await;
         app.metrics.client_error(ClientError::InvalidUrl.kind());
         app.metrics.session_ended(endpoint, end.code);
         tracing::info!(

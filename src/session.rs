@@ -207,15 +207,15 @@ impl Dialogue for PaymentDialogue {
         };
         let Some(url) = &outcome.report_url else {
             let message = &self.report.failure(outcome.locale)[index];
-            return protocol::bot_frame(message, None, Status::None, None);
+            return protocol::bot_frame(message, None, Status::Absent, None);
         };
         let success = self.report.success(outcome.locale);
         let thanks = success.thanks.len();
         match index.checked_sub(thanks) {
-            None => protocol::bot_frame(&success.thanks[index], None, Status::None, None),
-            Some(0) => protocol::bot_frame(&success.link, None, Status::None, Some(url)),
+            None => protocol::bot_frame(&success.thanks[index], None, Status::Absent, None),
+            Some(0) => protocol::bot_frame(&success.link, None, Status::Absent, Some(url)),
             Some(after) => {
-                protocol::bot_frame(&success.goodbye[after - 1], None, Status::None, None)
+                protocol::bot_frame(&success.goodbye[after - 1], None, Status::Absent, None)
             }
         }
     }
