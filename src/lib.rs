@@ -63,9 +63,11 @@ pub fn run(cli: config::Cli) -> Result<(), Error> {
         .build()
         .map_err(Error::Runtime)?;
     let result = runtime.block_on(async {
+        // Listen for signals before anyone can know the server is up.
+        let stop = system::shutdown_signal();
         let server = Server::start(config.clone()).await.map_err(|source| Error::Bind { addr: config.addr, source })?;
         tracing::info!(addr = %server.addr(), max_connections = config.max_connections, "serving; demo pages at http://{}/", server.addr());
-        system::shutdown_signal().await;
+        stop.await;
         tracing::info!(live_sessions = server.live_sessions(), "shutting down");
         if !server.shutdown().await {
             tracing::warn!("some sessions did not close within the grace period");
