@@ -38,6 +38,16 @@ fn payment(report: Report) -> PaymentDialogue {
     )
 }
 
+/// The socket loop over an in-memory pipe with the default timings and no shutdown.
+async fn in_memory_default<D: chatbot::session::Dialogue + Send + Sync + 'static>(
+    dialogue: D,
+) -> (
+    tokio_tungstenite::WebSocketStream<tokio::io::DuplexStream>,
+    tokio::task::JoinHandle<End>,
+) {
+    in_memory(dialogue, DEFAULT, CancellationToken::new()).await
+}
+
 /// Reads a chunk and the virtual time each frame (and a close) arrived, from `since`.
 async fn timed_chunk(
     socket: &mut impl Client,
@@ -66,12 +76,7 @@ fn every(interval: Duration, n: usize) -> Vec<Duration> {
 
 #[tokio::test(start_paused = true)]
 async fn chunks_are_paced_at_exactly_the_interval() {
-    let (mut socket, task) = in_memory(
-        engagement(Report::Newjob),
-        DEFAULT,
-        CancellationToken::new(),
-    )
-    .await;
+    let (mut socket, task) = in_memory_default(engagement(Report::Newjob)).await;
     let sent = Instant::now();
     send(&mut socket, &first("en", true)).await;
     let (frames, times, end) = timed_chunk(&mut socket, sent).await;
@@ -138,8 +143,7 @@ async fn other_intervals_are_kept_exactly_too() {
 
 #[tokio::test(start_paused = true)]
 async fn post_payment_series_is_paced_then_closed() {
-    let (mut socket, task) =
-        in_memory(payment(Report::Travel), DEFAULT, CancellationToken::new()).await;
+    let (mut socket, task) = in_memory_default(payment(Report::Travel)).await;
     let sent = Instant::now();
     send(&mut socket, &json!({"success": false, "lang": "ru"})).await;
     let (frames, times, end) = timed_chunk(&mut socket, sent).await;
@@ -158,15 +162,13 @@ async fn post_payment_series_is_paced_then_closed() {
 
 #[tokio::test(start_paused = true)]
 async fn first_message_timeout_closes_with_1008_on_both_endpoints() {
-    let (mut socket, task) =
-        in_memory(engagement(Report::Love), DEFAULT, CancellationToken::new()).await;
+    let (mut socket, task) = in_memory_default(engagement(Report::Love)).await;
     let opened = Instant::now();
     assert_eq!(next(&mut socket).await, Seen::Closed(Some(1008)));
     assert_eq!(opened.elapsed(), Duration::from_secs(30));
     assert_eq!(task.await.unwrap().code, Some(1008));
 
-    let (mut socket, _task) =
-        in_memory(payment(Report::Love), DEFAULT, CancellationToken::new()).await;
+    let (mut socket, _task) = in_memory_default(payment(Report::Love)).await;
     let opened = Instant::now();
     assert_eq!(next(&mut socket).await, Seen::Closed(Some(1008)));
     assert_eq!(opened.elapsed(), Duration::from_secs(30));
@@ -174,8 +176,7 @@ async fn first_message_timeout_closes_with_1008_on_both_endpoints() {
 
 #[tokio::test(start_paused = true)]
 async fn idle_timeout_counts_from_each_waiting_message() {
-    let (mut socket, task) =
-        in_memory(engagement(Report::Money), DEFAULT, CancellationToken::new()).await;
+    let (mut socket, task) = in_memory_default(engagement(Report::Money)).await;
     send(&mut socket, &first("en", true)).await;
     chunk(&mut socket).await;
     // An answer one second before the timeout restarts it, from the next `waiting` message.
@@ -190,12 +191,7 @@ async fn idle_timeout_counts_from_each_waiting_message() {
 
 #[tokio::test(start_paused = true)]
 async fn messages_while_sending_are_validated_then_ignored() {
-    let (mut socket, task) = in_memory(
-        engagement(Report::Newjob),
-        DEFAULT,
-        CancellationToken::new(),
-    )
-    .await;
+    let (mut socket, task) = in_memory_default(engagement(Report::Newjob)).await;
     let sent = Instant::now();
     send(&mut socket, &first("en", true)).await;
     assert_eq!(frame(&mut socket).await["status"], "sending");
@@ -241,12 +237,7 @@ async fn shutdown_closes_with_1001_mid_chunk() {
 
 #[tokio::test(start_paused = true)]
 async fn a_disconnect_mid_chunk_ends_the_loop_at_once() {
-    let (mut socket, task) = in_memory(
-        engagement(Report::Newjob),
-        DEFAULT,
-        CancellationToken::new(),
-    )
-    .await;
+    let (mut socket, task) = in_memory_default(engagement(Report::Newjob)).await;
     send(&mut socket, &first("en", true)).await;
     frame(&mut socket).await;
     let at = Instant::now();
@@ -388,12 +379,7 @@ impl chatbot::session::Dialogue for Buggy {
 
 #[tokio::test(start_paused = true)]
 async fn a_fault_inside_the_server_closes_that_session_with_1011() {
-    let (mut socket, task) = in_memory(
-        Buggy(engagement(Report::Love)),
-        DEFAULT,
-        CancellationToken::new(),
-    )
-    .await;
+    let (mut socket, task) = in_memory_default(Buggy(engagement(Report::Love))).await;
     send(&mut socket, &first("en", true)).await;
     assert_eq!(frame(&mut socket).await["status"], "sending");
     assert_eq!(next(&mut socket).await, Seen::Closed(Some(1011)));
