@@ -6,6 +6,8 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::connection::Timing;
+
 /// The chatbot server of the astrology shop: sells reports over WebSocket dialogues.
 #[derive(Debug, Parser)]
 #[command(name = "chatbot", version, about)]
@@ -156,6 +158,15 @@ impl Config {
         let mut config = Config::from_args(&args, None).unwrap_or_else(|e| unreachable!("{e}"));
         config.max_connections = DEFAULT_MAX_CONNECTIONS;
         config
+    }
+
+    /// The timings each connection runs with.
+    pub fn timing(&self) -> Timing {
+        Timing {
+            interval: self.interval,
+            first_message_timeout: self.first_message_timeout,
+            idle_timeout: self.idle_timeout,
+        }
     }
 
     /// The reading path of one report.

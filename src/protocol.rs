@@ -193,8 +193,6 @@ pub struct First {
     pub new_visitor: bool,
     pub price: Price,
     pub currency: String,
-    /// An answer may already come with the first message; it is validated and unused.
-    pub answer: Answer,
 }
 
 /// A later engagement message: the visitor's answer.
@@ -229,13 +227,13 @@ impl First {
                 CURRENCY_CHARS.contains(&c.chars().count()) && !c.contains(char::is_control)
             })
             .ok_or(ClientError::Currency)?;
-        let answer = Answer::from_fields(&fields)?;
+        // `message` and `option` may already come with it: checked, then not used.
+        Answer::from_fields(&fields)?;
         Ok(First {
             lang,
             new_visitor,
             price,
             currency,
-            answer,
         })
     }
 }

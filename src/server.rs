@@ -20,7 +20,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::catalogue::Report;
 use crate::config::Config;
-use crate::connection::{self, End, Timing};
+use crate::connection::{self, End};
 use crate::metrics::Metrics;
 use crate::protocol::{ClientError, close};
 use crate::session::{Dialogue, EngagementDialogue, PaymentDialogue};
@@ -51,7 +51,6 @@ impl Endpoint {
 pub struct App {
     pub config: Config,
     pub metrics: Metrics,
-    timing: Timing,
     /// The reading path of each report (by `Report as usize`), filled in once.
     reading_paths: Vec<Arc<str>>,
     /// Sessions running now, counted from the upgrade to the task's end; a watch, so
@@ -65,11 +64,6 @@ pub struct App {
 
 impl App {
     pub fn new(config: Config) -> Arc<App> {
-        let timing = Timing {
-            interval: config.interval,
-            first_message_timeout: config.first_message_timeout,
-            idle_timeout: config.idle_timeout,
-        };
         let reading_paths = Report::ALL
             .iter()
             .map(|r| Arc::from(config.reading_path_of(r.slug())))
@@ -78,7 +72,6 @@ impl App {
             config,
             metrics: Metrics::new(),
             reading_paths,
-            timing,
             live: watch::Sender::new(0),
             shutdown: CancellationToken::new(),
             stop_accepting: CancellationToken::new(),
@@ -285,9 +278,13 @@ async fn session<D: Tracked + Send + Sync>(
         );
         return;
     };
-    let end = connection::run(socket, &mut dialogue, app.timing, &app.shutdown, |d| {
-        d.on_run(&app.metrics)
-    })
+    let end = connection::run(
+        socket,
+        &mut dialogue,
+        app.config.timing(),
+        &app.shutdown,
+        |d| d.on_run(&app.metrics),
+    )
     .await;
     let took = started.elapsed();
     if let Some(error) = &end.error {
