@@ -7,7 +7,11 @@
 use std::path::Path;
 
 fn main() {
-    let dir = Path::new("dialogues");
+    // `CHATBOT_DIALOGUES=<folder>` builds the server with another catalogue (see
+    // `catalogue!` in src/catalogue.rs).
+    println!("cargo::rerun-if-env-changed=CHATBOT_DIALOGUES");
+    let chosen = std::env::var_os("CHATBOT_DIALOGUES").filter(|v| !v.is_empty());
+    let dir = chosen.as_deref().map_or(Path::new("dialogues"), Path::new);
     println!("cargo::rerun-if-changed={}", dir.display());
     match chatbot_dialogue::source_files(dir) {
         Ok(files) => {

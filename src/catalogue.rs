@@ -1,54 +1,19 @@
-//! The catalogue of reports, compiled in from `dialogues/` by `chatbot_macros::catalogue!`.
+//! The catalogue of reports, compiled in from `dialogues/` by `chatbot_macros::catalogue!`:
+//! the `Report`, `Locale`, `Currency` and `State` enums and their texts, as data over the
+//! runtime types of `chatbot_dialogue::runtime` (re-exported here, so the rest of the
+//! server names one place). Read the generated code with `cargo expand catalogue::generated`.
 //!
-//! This module holds the runtime shapes the generated code fills (`Chunk`, `Message`, ...);
-//! the generated `Report`, `Locale`, `State` and tables are re-exported from `generated`.
-//! Read the generated code with `cargo expand catalogue::generated`.
+//! `CHATBOT_DIALOGUES=<folder> cargo build` builds the same server over another catalogue
+//! folder (a draft, or the four-locale fixture of `tests/fourth_locale.rs`).
 
-/// A part of a message text; literal parts are already escaped for a JSON string.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Part {
-    Text(&'static str),
-    /// The visitor's price, formatted for the locale.
-    Price,
-    /// The visitor's currency string, as sent.
-    Currency,
-}
-
-/// One bot message.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Message {
-    /// The text as written in the dialogue file, placeholders included.
-    pub text: &'static str,
-    pub parts: &'static [Part],
-}
-
-/// A quick reply a `waiting` message offers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct QuickReply {
-    pub id: &'static str,
-    pub label: &'static str,
-}
-
-/// What the bot says at one step, in one locale.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Chunk {
-    pub messages: &'static [Message],
-    pub options: &'static [QuickReply],
-    /// `options` rendered once at compile time as `,"options":[...]` (empty if none).
-    pub options_json: &'static str,
-}
-
-/// The post-payment dialogue after a successful payment.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Success {
-    pub thanks: &'static [Message],
-    /// The message that carries `report_url`.
-    pub link: Message,
-    pub goodbye: &'static [Message],
-}
+pub use chatbot_dialogue::runtime::{
+    Chunk, CurrencyWords, Message, PLURAL_CATEGORIES, Part, Phrase, QuickReply, Success,
+};
 
 mod generated {
-    chatbot_macros::catalogue!("../dialogues");
+    chatbot_macros::catalogue!("../dialogues", env = "CHATBOT_DIALOGUES");
 }
 
-pub use generated::{LOCALES, Locale, REPORTS, Report, SOURCES, State, steps};
+pub use generated::{
+    CURRENCIES, Currency, LOCALES, Locale, REPORTS, Report, SOURCES, State, steps,
+};

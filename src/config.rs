@@ -50,31 +50,31 @@ pub struct ServerArgs {
     #[arg(long, env = "CHATBOT_ADDR", default_value = "127.0.0.1:8000")]
     pub addr: SocketAddr,
     /// Pause between two messages of a chunk, in milliseconds (0 sends a chunk at once).
-    #[arg(long, env = "CHATBOT_INTERVAL_MS", default_value_t = 2000)]
+    #[arg(long, env = "CHATBOT_INTERVAL_MS", default_value_t = defaults::INTERVAL_MS)]
     pub interval_ms: u64,
     /// Seconds a new connection may take to send its first message before it is closed (1008).
-    #[arg(long, env = "CHATBOT_FIRST_MESSAGE_TIMEOUT_S", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, env = "CHATBOT_FIRST_MESSAGE_TIMEOUT_S", default_value_t = defaults::FIRST_MESSAGE_TIMEOUT_S, value_parser = clap::value_parser!(u64).range(1..))]
     pub first_message_timeout_s: u64,
     /// Seconds the bot waits for an answer after a `waiting` message before it closes (1000).
-    #[arg(long, env = "CHATBOT_IDLE_TIMEOUT_S", default_value_t = 300, value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, env = "CHATBOT_IDLE_TIMEOUT_S", default_value_t = defaults::IDLE_TIMEOUT_S, value_parser = clap::value_parser!(u64).range(1..))]
     pub idle_timeout_s: u64,
     /// Most WebSocket connections open at once; more are closed with 1013.
     /// Default: what the open-file limit allows, less a reserve for the listener and logs.
     #[arg(long, env = "CHATBOT_MAX_CONNECTIONS", value_parser = clap::value_parser!(u64).range(1..))]
     pub max_connections: Option<u64>,
     /// Largest client frame or message, in bytes; a larger one is closed with 1009.
-    #[arg(long, env = "CHATBOT_MAX_MESSAGE_BYTES", default_value_t = 4096, value_parser = clap::value_parser!(u64).range(256..=1_048_576))]
+    #[arg(long, env = "CHATBOT_MAX_MESSAGE_BYTES", default_value_t = defaults::MAX_MESSAGE_BYTES, value_parser = clap::value_parser!(u64).range(256..=1_048_576))]
     pub max_message_bytes: u64,
     /// Path of the report reading the post-payment link points to; `{report_id}` is replaced
     /// by the report's id. Must be an absolute path without `?` or `#`.
     #[arg(
         long,
         env = "CHATBOT_READING_PATH",
-        default_value = "/api/reading/{report_id}/"
+        default_value = defaults::READING_PATH
     )]
     pub reading_path: String,
     /// Seconds open sessions get to close (1001) on shutdown before the process exits.
-    #[arg(long, env = "CHATBOT_SHUTDOWN_GRACE_S", default_value_t = 10)]
+    #[arg(long, env = "CHATBOT_SHUTDOWN_GRACE_S", default_value_t = defaults::SHUTDOWN_GRACE_S)]
     pub shutdown_grace_s: u64,
     /// Origins allowed to open WebSockets, comma-separated (`https://shop.example,https://m.shop.example`).
     /// Unset: every origin. A request from another origin gets 403 before the upgrade;
@@ -87,6 +87,16 @@ pub struct ServerArgs {
     /// Log line format. Filter with `RUST_LOG` (default `info`).
     #[arg(long, env = "CHATBOT_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
+}
+
+/// The defaults of the flags, in one place for `--help` and [`Config::for_tests`].
+mod defaults {
+    pub const INTERVAL_MS: u64 = 2000;
+    pub const FIRST_MESSAGE_TIMEOUT_S: u64 = 30;
+    pub const IDLE_TIMEOUT_S: u64 = 300;
+    pub const MAX_MESSAGE_BYTES: u64 = 4096;
+    pub const READING_PATH: &str = "/api/reading/{report_id}/";
+    pub const SHUTDOWN_GRACE_S: u64 = 10;
 }
 
 /// A configuration value that cannot work.
@@ -102,9 +112,8 @@ pub enum ConfigError {
 #[derive(Debug, Clone)]
 pub struct Config {
     pub addr: SocketAddr,
-    pub interval: Duration,
-    pub first_message_timeout: Duration,
-    pub idle_timeout: Duration,
+    /// The pacing and the timers of each connection.
+    pub timing: Timing,
     pub max_connections: usize,
     pub max_message_bytes: usize,
     pub reading_path: String,
@@ -133,9 +142,11 @@ impl Config {
         };
         Ok(Config {
             addr: args.addr,
-            interval: Duration::from_millis(args.interval_ms),
-            first_message_timeout: Duration::from_secs(args.first_message_timeout_s),
-            idle_timeout: Duration::from_secs(args.idle_timeout_s),
+            timing: Timing {
+                interval: Duration::from_millis(args.interval_ms),
+                first_message_timeout: Duration::from_secs(args.first_message_timeout_s),
+                idle_timeout: Duration::from_secs(args.idle_timeout_s),
+            },
             max_connections: usize::try_from(max_connections).unwrap_or(usize::MAX),
             max_message_bytes: usize::try_from(args.max_message_bytes).unwrap_or(4096),
             reading_path: path.clone(),
@@ -151,21 +162,21 @@ impl Config {
     }
 
     /// The defaults of the flags, on port 0 of loopback, with no pause between messages:
-    /// what tests and benchmarks start from.
+    /// what tests and benchmarks start from. Reads no environment variable.
     pub fn for_tests() -> Config {
-        let args =
-            Cli::parse_from(["chatbot", "--addr", "127.0.0.1:0", "--interval-ms", "0"]).server;
-        let mut config = Config::from_args(&args, None).unwrap_or_else(|e| unreachable!("{e}"));
-        config.max_connections = DEFAULT_MAX_CONNECTIONS;
-        config
-    }
-
-    /// The timings each connection runs with.
-    pub fn timing(&self) -> Timing {
-        Timing {
-            interval: self.interval,
-            first_message_timeout: self.first_message_timeout,
-            idle_timeout: self.idle_timeout,
+        Config {
+            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            timing: Timing {
+                interval: Duration::ZERO,
+                first_message_timeout: Duration::from_secs(defaults::FIRST_MESSAGE_TIMEOUT_S),
+                idle_timeout: Duration::from_secs(defaults::IDLE_TIMEOUT_S),
+            },
+            max_connections: DEFAULT_MAX_CONNECTIONS,
+            max_message_bytes: defaults::MAX_MESSAGE_BYTES as usize,
+            reading_path: defaults::READING_PATH.to_owned(),
+            shutdown_grace: Duration::from_secs(defaults::SHUTDOWN_GRACE_S),
+            allowed_origins: None,
+            metrics_addr: None,
         }
     }
 

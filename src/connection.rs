@@ -11,10 +11,10 @@ use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
 use crate::protocol::{self, ClientError, close};
-use crate::session::Dialogue;
+use crate::session::{Dialogue, Run, Then};
 
 /// The timings a connection runs with.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Timing {
     pub interval: Duration,
     pub first_message_timeout: Duration,
@@ -59,8 +59,11 @@ impl End {
 enum Phase {
     /// Waiting for the first message (or the next answer): `first` tells which timeout.
     Waiting { first: bool },
-    /// `next` frames of the current run are sent; the next one is due at the deadline.
-    Sending { next: usize },
+    /// Frames of a run are still to be sent; the next one is due at the deadline.
+    Sending {
+        frames: std::vec::IntoIter<String>,
+        then: Then,
+    },
 }
 
 /// Drives `dialogue` over `socket` until the conversation ends.
@@ -98,14 +101,14 @@ async fn drive<D: Dialogue>(
     let cancelled = shutdown.cancelled();
     tokio::pin!(cancelled);
     loop {
-        // Which frame of the run to send next, and when it was due.
-        let (next, due) = tokio::select! {
+        // The frames still to send, and when the first of them was due.
+        let (frames, then, due) = tokio::select! {
             biased;
             () = &mut cancelled => return close_with(socket, close::GOING_AWAY, None).await,
             () = &mut deadline => match phase {
                 Phase::Waiting { first: true } => return close_with(socket, close::POLICY, None).await,
                 Phase::Waiting { first: false } => return close_with(socket, close::NORMAL, None).await,
-                Phase::Sending { next } => (next, deadline.deadline()),
+                Phase::Sending { frames, then } => (frames, then, deadline.deadline()),
             },
             message = socket.next() => {
                 let text = match message {
@@ -126,14 +129,16 @@ async fn drive<D: Dialogue>(
                     }
                     continue;
                 }
-                if let Err(error) = dialogue.on_message(&text) {
-                    return reject(socket, error).await;
+                match dialogue.on_message(&text) {
+                    Ok(Run { frames, then }) => {
+                        on_run(dialogue);
+                        (frames.into_iter(), then, Instant::now())
+                    }
+                    Err(error) => return reject(socket, error).await,
                 }
-                on_run(dialogue);
-                (0, Instant::now())
             }
         };
-        match send_from(socket, dialogue, next, timing, due).await {
+        match send_from(socket, frames, then, timing, due).await {
             After::Phase(next_phase, at) => {
                 deadline.as_mut().reset(at);
                 phase = next_phase;
@@ -154,35 +159,30 @@ enum After {
     Gone,
 }
 
-/// Sends frame `next` of the current run (and, with no interval, all the rest), due at
-/// `due`, and says what follows.
-async fn send_from<D: Dialogue>(
+/// Sends the next frame of a run (and, with no interval, all the rest), due at `due`,
+/// and says what follows.
+async fn send_from(
     socket: &mut impl Socket,
-    dialogue: &D,
-    next: usize,
+    mut frames: std::vec::IntoIter<String>,
+    then: Then,
     timing: Timing,
     due: Instant,
 ) -> After {
-    let count = dialogue.frame_count();
-    let last = if timing.interval.is_zero() {
-        count
+    let batch = if timing.interval.is_zero() {
+        frames.len()
     } else {
-        (next + 1).min(count)
+        1
     };
-    for index in next..last {
-        if socket
-            .feed(Message::Text(dialogue.frame(index).into()))
-            .await
-            .is_err()
-        {
+    for frame in frames.by_ref().take(batch) {
+        if socket.feed(Message::Text(frame.into())).await.is_err() {
             return After::Gone;
         }
     }
     if socket.flush().await.is_err() {
         After::Gone
-    } else if last < count {
-        After::Phase(Phase::Sending { next: last }, due + timing.interval)
-    } else if dialogue.ends_after_run() {
+    } else if frames.len() > 0 {
+        After::Phase(Phase::Sending { frames, then }, due + timing.interval)
+    } else if then == Then::Close {
         After::Close
     } else {
         After::Phase(

@@ -1,8 +1,6 @@
 //! The demo pages: an index of the catalogue and, per report, a chat page for each
 //! dialogue. Hand-written HTML, CSS and JS embedded in the binary; no build step.
 
-use std::sync::Arc;
-
 use axum::Router;
 use axum::extract::Path;
 use axum::http::{StatusCode, header};
@@ -10,7 +8,6 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 
 use crate::catalogue::{Locale, Report};
-use crate::server::App;
 
 const ENGAGEMENT: &str = include_str!("demo/engagement.html");
 const SUCCESS: &str = include_str!("demo/success.html");
@@ -18,9 +15,12 @@ const CSS: &str = include_str!("demo/demo.css");
 const JS: &str = include_str!("demo/demo.js");
 
 /// The locale the index and the page titles are shown in.
-const PAGE_LOCALE: Locale = Locale::En;
+fn page_locale() -> Locale {
+    Locale::from_code("en").unwrap_or(Locale::ALL[0])
+}
 
-pub fn routes() -> Router<Arc<App>> {
+/// The demo routes, for a router with any state.
+pub fn routes<S: Clone + Send + Sync + 'static>() -> Router<S> {
     Router::new()
         .route("/", get(index))
         .route(
@@ -76,7 +76,7 @@ fn page(template: &str, id: &str) -> Response {
     };
     let html = template
         .replace("__REPORT_ID__", report.slug())
-        .replace("__REPORT_TITLE__", &escape_html(report.title(PAGE_LOCALE)));
+        .replace("__REPORT_TITLE__", &escape_html(report.title(page_locale())));
     Html(html).into_response()
 }
 
@@ -95,7 +95,7 @@ fn report_list() -> String {
     Report::ALL
         .iter()
         .map(|r| {
-            let (id, title) = (r.slug(), escape_html(r.title(PAGE_LOCALE)));
+            let (id, title) = (r.slug(), escape_html(r.title(page_locale())));
             format!(
                 "<li><strong>{title}</strong> <code>{id}</code><br>\
                  <a href=\"/api/chatbot-demo/engagement/{id}/\">Sales chat</a> · \

@@ -10,8 +10,6 @@
 //! - [`metrics`]: the Prometheus metrics, funnel included;
 //! - [`config`], [`system`]: flags, logging and the open-file limit.
 
-extern crate self as chatbot;
-
 pub mod catalogue;
 pub mod config;
 pub mod connection;

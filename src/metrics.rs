@@ -16,44 +16,155 @@ use metrics_exporter_prometheus::{
 
 use crate::catalogue::{Locale, Report, State};
 use crate::connection::End;
-use crate::protocol::close;
-use crate::server::{Endpoint, Tracked};
-use crate::session::{EngagementDialogue, Outcome, PaymentDialogue};
+use crate::protocol::{Endpoint, ErrorKind, close};
+use crate::session::{Dialogue, EngagementDialogue, Outcome, PaymentDialogue};
 
-/// Close codes as metric labels; a client that left without a close is `client_gone`.
-const CODES: &[(Option<u16>, &str)] = &[
-    (Some(close::NORMAL), "1000"),
-    (Some(close::GOING_AWAY), "1001"),
-    (Some(close::PROTOCOL_ERROR), "1002"),
-    (Some(close::POLICY), "1008"),
-    (Some(close::TOO_BIG), "1009"),
-    (Some(close::INTERNAL), "1011"),
-    (Some(close::TRY_AGAIN_LATER), "1013"),
-    (None, "client_gone"),
-];
+/// How a session ended, as a metric label: the close code the server sent, or
+/// `client_gone` when the client left first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ending {
+    Code(u16),
+    ClientGone,
+}
 
-const ENDPOINTS: [Endpoint; 2] = [Endpoint::Engagement, Endpoint::Payment];
+impl Ending {
+    const ALL: [Ending; 9] = [
+        Ending::Code(close::NORMAL),
+        Ending::Code(close::GOING_AWAY),
+        Ending::Code(close::PROTOCOL_ERROR),
+        Ending::Code(close::POLICY),
+        Ending::Code(close::TOO_BIG),
+        Ending::Code(close::INTERNAL),
+        Ending::Code(close::TRY_AGAIN_LATER),
+        Ending::Code(close::TAKEN_OVER),
+        Ending::ClientGone,
+    ];
+
+    fn of(code: Option<u16>) -> Ending {
+        code.map_or(Ending::ClientGone, Ending::Code)
+    }
+
+    /// The position in [`Ending::ALL`]; a code the server never sends counts as a
+    /// broken session.
+    fn index(self) -> usize {
+        match self {
+            Ending::Code(close::NORMAL) => 0,
+            Ending::Code(close::GOING_AWAY) => 1,
+            Ending::Code(close::PROTOCOL_ERROR) => 2,
+            Ending::Code(close::POLICY) => 3,
+            Ending::Code(close::TOO_BIG) => 4,
+            Ending::Code(close::INTERNAL) => 5,
+            Ending::Code(close::TRY_AGAIN_LATER) => 6,
+            Ending::Code(close::TAKEN_OVER) => 7,
+            Ending::Code(_) | Ending::ClientGone => 8,
+        }
+    }
+
+    fn label(self) -> &'static str {
+        [
+            "1000", "1001", "1002", "1008", "1009", "1011", "1013", "4000", "client_gone",
+        ][self.index()]
+    }
+}
+
+/// A finite set of label values that a table of series is indexed by.
+trait Keyed: Copy {
+    const COUNT: usize;
+    /// Every key, in `index` order.
+    fn all() -> impl Iterator<Item = Self>;
+    fn index(self) -> usize;
+}
+
+macro_rules! keyed {
+    ($($t:ty => $index:expr),* $(,)?) => {$(
+        impl Keyed for $t {
+            const COUNT: usize = <$t>::ALL.len();
+            fn all() -> impl Iterator<Item = Self> {
+                <$t>::ALL.into_iter()
+            }
+            fn index(self) -> usize {
+                ($index)(self)
+            }
+        }
+    )*};
+}
+
+keyed! {
+    Endpoint => |e| e as usize,
+    Ending => Ending::index,
+    ErrorKind => |k| k as usize,
+    Report => Report::index,
+    Locale => Locale::index,
+    State => State::index,
+}
+
+impl<A: Keyed, B: Keyed> Keyed for (A, B) {
+    const COUNT: usize = A::COUNT * B::COUNT;
+    fn all() -> impl Iterator<Item = Self> {
+        A::all().flat_map(|a| B::all().map(move |b| (a, b)))
+    }
+    fn index(self) -> usize {
+        self.0.index() * B::COUNT + self.1.index()
+    }
+}
+
+/// One series per key of `K`, all registered up front, so every series shows (at 0)
+/// before it is first counted and counting is one indexed atomic add.
+struct Table<K, T> {
+    cells: Vec<T>,
+    keys: std::marker::PhantomData<K>,
+}
+
+impl<K: Keyed, T> Table<K, T> {
+    fn new(series: impl FnMut(K) -> T) -> Self {
+        Table {
+            cells: K::all().map(series).collect(),
+            keys: std::marker::PhantomData,
+        }
+    }
+
+    fn get(&self, key: K) -> &T {
+        &self.cells[key.index()]
+    }
+}
 
 /// Upper bounds of the time-to-purchase buckets, in seconds.
 const PURCHASE_BUCKETS: &[f64] = &[
     15.0, 30.0, 60.0, 120.0, 180.0, 300.0, 600.0, 900.0, 1800.0, 3600.0,
 ];
 
+/// The kind of a metric, declared with its name and help.
+#[derive(Clone, Copy)]
+enum Kind {
+    Counter,
+    Gauge,
+    Histogram,
+}
+
+/// Every metric: name, kind, unit and help.
+const METRICS: &[(&str, Kind, Option<metrics::Unit>, &str)] = &[
+    ("chatbot_connections_open", Kind::Gauge, None, "WebSocket connections open now, refused ones included until closed."),
+    ("chatbot_sessions_live", Kind::Gauge, None, "Dialogue sessions running now."),
+    ("chatbot_sessions_started_total", Kind::Counter, None, "Dialogue sessions started (a connection slot was free)."),
+    ("chatbot_sessions_ended_total", Kind::Counter, None, "Sessions ended, by the close code the server sent (client_gone: the client left first)."),
+    ("chatbot_funnel_step_entered_total", Kind::Counter, None, "Times a session entered a dialogue step: the sales funnel."),
+    ("chatbot_purchases_total", Kind::Counter, None, "Engagement dialogues that reached the purchase and closed with 1000."),
+    ("chatbot_report_links_issued_total", Kind::Counter, None, "Post-payment dialogues that delivered the report link."),
+    ("chatbot_client_errors_total", Kind::Counter, None, "Bad client messages, by kind."),
+    ("chatbot_time_to_purchase_seconds", Kind::Histogram, Some(metrics::Unit::Seconds), "Time from connecting to the purchase close."),
+];
+
 pub struct Metrics {
-    recorder: PrometheusRecorder,
     handle: PrometheusHandle,
-    connections_open: Vec<Gauge>,
-    sessions_live: Vec<Gauge>,
-    sessions_started: Vec<Counter>,
-    /// Indexed by endpoint, then by `CODES`.
-    sessions_ended: Vec<Vec<Counter>>,
-    /// Indexed by `State::index() * locales + locale`.
-    steps_entered: Vec<Counter>,
-    /// Indexed by `report * locales + locale`.
-    purchases: Vec<Counter>,
-    links: Vec<Counter>,
-    /// Indexed by report.
-    time_to_purchase: Vec<Histogram>,
+    connections_open: Table<Endpoint, Gauge>,
+    sessions_live: Table<Endpoint, Gauge>,
+    sessions_started: Table<Endpoint, Counter>,
+    sessions_ended: Table<(Endpoint, Ending), Counter>,
+    steps_entered: Table<(State, Locale), Counter>,
+    purchases: Table<(Report, Locale), Counter>,
+    links: Table<(Report, Locale), Counter>,
+    client_errors: Table<ErrorKind, Counter>,
+    time_to_purchase: Table<Report, Histogram>,
 }
 
 impl std::fmt::Debug for Metrics {
@@ -72,13 +183,6 @@ fn key(name: &'static str, labels: &[(&'static str, &'static str)]) -> Key {
     )
 }
 
-fn endpoint_index(endpoint: Endpoint) -> usize {
-    match endpoint {
-        Endpoint::Engagement => 0,
-        Endpoint::Payment => 1,
-    }
-}
-
 impl Metrics {
     pub fn new() -> Metrics {
         let recorder = PrometheusBuilder::new()
@@ -89,6 +193,7 @@ impl Metrics {
             .map(PrometheusBuilder::build_recorder)
             .unwrap_or_else(|_| PrometheusBuilder::new().build_recorder());
         let handle = recorder.handle();
+        describe(&recorder);
         let meta = metrics::Metadata::new(module_path!(), metrics::Level::INFO, None);
         let counter = |name, labels: &[(&'static str, &'static str)]| {
             recorder.register_counter(&key(name, labels), &meta)
@@ -96,73 +201,48 @@ impl Metrics {
         let gauge = |name, labels: &[(&'static str, &'static str)]| {
             recorder.register_gauge(&key(name, labels), &meta)
         };
-        let per_endpoint = |f: &dyn Fn(&'static str) -> Counter| {
-            ENDPOINTS.iter().map(|e| f(e.name())).collect::<Vec<_>>()
+        let per_report_locale = |name| {
+            Table::new(|(r, l): (Report, Locale)| {
+                counter(name, &[("report", r.slug()), ("locale", l.code())])
+            })
         };
-        let report_locale = |name| {
-            Report::ALL
-                .iter()
-                .flat_map(|r| {
-                    Locale::ALL
-                        .iter()
-                        .map(move |l| counter(name, &[("report", r.slug()), ("locale", l.code())]))
-                })
-                .collect::<Vec<_>>()
-        };
-        describe(&recorder);
         Metrics {
-            connections_open: ENDPOINTS
-                .iter()
-                .map(|e| gauge("chatbot_connections_open", &[("endpoint", e.name())]))
-                .collect(),
-            sessions_live: ENDPOINTS
-                .iter()
-                .map(|e| gauge("chatbot_sessions_live", &[("endpoint", e.name())]))
-                .collect(),
-            sessions_started: per_endpoint(&|e| {
-                counter("chatbot_sessions_started_total", &[("endpoint", e)])
+            connections_open: Table::new(|e: Endpoint| {
+                gauge("chatbot_connections_open", &[("endpoint", e.name())])
             }),
-            sessions_ended: ENDPOINTS
-                .iter()
-                .map(|e| {
-                    CODES
-                        .iter()
-                        .map(|(_, code)| {
-                            counter(
-                                "chatbot_sessions_ended_total",
-                                &[("endpoint", e.name()), ("code", code)],
-                            )
-                        })
-                        .collect()
-                })
-                .collect(),
-            steps_entered: State::ALL
-                .iter()
-                .flat_map(|s| {
-                    Locale::ALL.iter().map(|l| {
-                        counter(
-                            "chatbot_funnel_step_entered_total",
-                            &[
-                                ("report", s.report().slug()),
-                                ("locale", l.code()),
-                                ("step", s.name()),
-                            ],
-                        )
-                    })
-                })
-                .collect(),
-            purchases: report_locale("chatbot_purchases_total"),
-            links: report_locale("chatbot_report_links_issued_total"),
-            time_to_purchase: Report::ALL
-                .iter()
-                .map(|r| {
-                    recorder.register_histogram(
-                        &key("chatbot_time_to_purchase_seconds", &[("report", r.slug())]),
-                        &meta,
-                    )
-                })
-                .collect(),
-            recorder,
+            sessions_live: Table::new(|e: Endpoint| {
+                gauge("chatbot_sessions_live", &[("endpoint", e.name())])
+            }),
+            sessions_started: Table::new(|e: Endpoint| {
+                counter("chatbot_sessions_started_total", &[("endpoint", e.name())])
+            }),
+            sessions_ended: Table::new(|(e, ending): (Endpoint, Ending)| {
+                counter(
+                    "chatbot_sessions_ended_total",
+                    &[("endpoint", e.name()), ("code", ending.label())],
+                )
+            }),
+            steps_entered: Table::new(|(s, l): (State, Locale)| {
+                counter(
+                    "chatbot_funnel_step_entered_total",
+                    &[
+                        ("report", s.report().slug()),
+                        ("locale", l.code()),
+                        ("step", s.name()),
+                    ],
+                )
+            }),
+            purchases: per_report_locale("chatbot_purchases_total"),
+            links: per_report_locale("chatbot_report_links_issued_total"),
+            client_errors: Table::new(|k: ErrorKind| {
+                counter("chatbot_client_errors_total", &[("kind", k.name())])
+            }),
+            time_to_purchase: Table::new(|r: Report| {
+                recorder.register_histogram(
+                    &key("chatbot_time_to_purchase_seconds", &[("report", r.slug())]),
+                    &meta,
+                )
+            }),
             handle,
         }
     }
@@ -179,54 +259,45 @@ impl Metrics {
     }
 
     pub fn connection_opened(&self, endpoint: Endpoint) {
-        self.connections_open[endpoint_index(endpoint)].increment(1.0);
+        self.connections_open.get(endpoint).increment(1.0);
     }
 
     pub fn connection_closed(&self, endpoint: Endpoint) {
-        self.connections_open[endpoint_index(endpoint)].decrement(1.0);
+        self.connections_open.get(endpoint).decrement(1.0);
     }
 
     pub fn session_started(&self, endpoint: Endpoint) {
-        self.sessions_started[endpoint_index(endpoint)].increment(1);
-        self.sessions_live[endpoint_index(endpoint)].increment(1.0);
+        self.sessions_started.get(endpoint).increment(1);
+        self.sessions_live.get(endpoint).increment(1.0);
     }
 
     pub fn session_ended(&self, endpoint: Endpoint, code: Option<u16>) {
-        let at = CODES
-            .iter()
-            .position(|&(c, _)| c == code)
-            .unwrap_or(CODES.len() - 1);
-        self.sessions_ended[endpoint_index(endpoint)][at].increment(1);
-        self.sessions_live[endpoint_index(endpoint)].decrement(1.0);
+        self.sessions_ended.get((endpoint, Ending::of(code))).increment(1);
+        self.sessions_live.get(endpoint).decrement(1.0);
     }
 
     /// A session was refused before it started (connection limit): counted as ended.
     pub fn session_refused(&self, endpoint: Endpoint) {
-        let at = CODES
-            .iter()
-            .position(|&(c, _)| c == Some(close::TRY_AGAIN_LATER))
-            .unwrap_or(0);
-        self.sessions_ended[endpoint_index(endpoint)][at].increment(1);
+        let ending = Ending::Code(close::TRY_AGAIN_LATER);
+        self.sessions_ended.get((endpoint, ending)).increment(1);
     }
 
-    /// A bad client message; `kind` is one of `ClientError::kind`'s fixed names.
-    pub fn client_error(&self, kind: &'static str) {
-        let key = key("chatbot_client_errors_total", &[("kind", kind)]);
-        let meta = metrics::Metadata::new(module_path!(), metrics::Level::INFO, None);
-        self.recorder.register_counter(&key, &meta).increment(1);
+    /// A bad client message.
+    pub fn client_error(&self, kind: ErrorKind) {
+        self.client_errors.get(kind).increment(1);
     }
 
     pub fn step_entered(&self, state: State, locale: Locale) {
-        self.steps_entered[state.index() * Locale::ALL.len() + locale as usize].increment(1);
+        self.steps_entered.get((state, locale)).increment(1);
     }
 
     pub fn purchased(&self, report: Report, locale: Locale, after: Duration) {
-        self.purchases[report as usize * Locale::ALL.len() + locale as usize].increment(1);
-        self.time_to_purchase[report as usize].record(after.as_secs_f64());
+        self.purchases.get((report, locale)).increment(1);
+        self.time_to_purchase.get(report).record(after.as_secs_f64());
     }
 
     pub fn link_issued(&self, report: Report, locale: Locale) {
-        self.links[report as usize * Locale::ALL.len() + locale as usize].increment(1);
+        self.links.get((report, locale)).increment(1);
     }
 }
 
@@ -236,79 +307,40 @@ impl Default for Metrics {
     }
 }
 
-/// HELP lines for the exposition.
+/// HELP lines and kinds for the exposition.
 fn describe(recorder: &PrometheusRecorder) {
-    use metrics::{SharedString, Unit};
-    let help: &[(&'static str, Option<Unit>, &'static str)] = &[
-        (
-            "chatbot_connections_open",
-            None,
-            "WebSocket connections open now, refused ones included until closed.",
-        ),
-        (
-            "chatbot_sessions_live",
-            None,
-            "Dialogue sessions running now.",
-        ),
-        (
-            "chatbot_sessions_started_total",
-            None,
-            "Dialogue sessions started (a connection slot was free).",
-        ),
-        (
-            "chatbot_sessions_ended_total",
-            None,
-            "Sessions ended, by the close code the server sent (client_gone: the client left first).",
-        ),
-        (
-            "chatbot_funnel_step_entered_total",
-            None,
-            "Times a session entered a dialogue step: the sales funnel.",
-        ),
-        (
-            "chatbot_purchases_total",
-            None,
-            "Engagement dialogues that reached the purchase and closed with 1000.",
-        ),
-        (
-            "chatbot_report_links_issued_total",
-            None,
-            "Post-payment dialogues that delivered the report link.",
-        ),
-        (
-            "chatbot_client_errors_total",
-            None,
-            "Bad client messages, by kind.",
-        ),
-        (
-            "chatbot_time_to_purchase_seconds",
-            Some(Unit::Seconds),
-            "Time from connecting to the purchase close.",
-        ),
-    ];
-    for &(name, unit, text) in help {
+    use metrics::SharedString;
+    for &(name, kind, unit, text) in METRICS {
         let text = SharedString::const_str(text);
-        if name.ends_with("_seconds") {
-            recorder.describe_histogram(name.into(), unit, text);
-        } else if name.ends_with("_total") {
-            recorder.describe_counter(name.into(), unit, text);
-        } else {
-            recorder.describe_gauge(name.into(), unit, text);
+        match kind {
+            Kind::Counter => recorder.describe_counter(name.into(), unit, text),
+            Kind::Gauge => recorder.describe_gauge(name.into(), unit, text),
+            Kind::Histogram => recorder.describe_histogram(name.into(), unit, text),
         }
     }
 }
 
+/// What a dialogue adds to the metrics, beyond what every session records.
+pub trait Tracked: Dialogue {
+    /// A new run of frames begins (a step is entered, a link is about to be sent).
+    fn on_run(&self, metrics: &Metrics);
+    /// The session ended after `took`.
+    fn on_end(&self, metrics: &Metrics, end: &End, took: Duration);
+}
+
 impl Tracked for EngagementDialogue {
     fn on_run(&self, metrics: &Metrics) {
-        if let Some(session) = &self.session {
+        if let EngagementDialogue::Talking(session) = self {
             metrics.step_entered(session.state(), session.locale());
         }
     }
 
     fn on_end(&self, metrics: &Metrics, end: &End, took: Duration) {
-        match &self.session {
-            Some(session) if session.state().is_purchase() && end.code == Some(close::NORMAL) => {
-                metrics.purchased(self.report, session.locale(), took);
+        match self {
+            EngagementDialogue::Talking(session)
+                if session.state().is_purchase() && end.code == Some(close::NORMAL) =>
+            {
+                metrics.purchased(session.state().report(), session.locale(), took);
             }
             _ => {}
         }
@@ -320,14 +352,18 @@ impl Tracked for PaymentDialogue {
 
     fn on_end(&self, metrics: &Metrics, end: &End, _: Duration) {
         if let (
-            Some(Outcome {
-                locale,
-                report_url: Some(_),
-            }),
+            PaymentDialogue::Answered {
+                report,
+                outcome:
+                    Outcome {
+                        locale,
+                        report_url: Some(_),
+                    },
+            },
             Some(close::NORMAL),
-        ) = (&self.outcome, end.code)
+        ) = (self, end.code)
         {
-            metrics.link_issued(self.report, *locale);
+            metrics.link_issued(*report, *locale);
         }
     }
 }

@@ -20,38 +20,22 @@ use tokio_util::sync::CancellationToken;
 
 use crate::catalogue::Report;
 use crate::config::Config;
-use crate::connection::{self, End};
-use crate::metrics::Metrics;
-use crate::protocol::{ClientError, close};
-use crate::session::{Dialogue, EngagementDialogue, PaymentDialogue};
+use crate::connection;
+use crate::metrics::{Metrics, Tracked};
+use crate::protocol::{ClientError, Endpoint, close};
+use crate::session::{EngagementDialogue, PaymentDialogue};
 
 /// Buffer sizes of one WebSocket. Client messages are at most a few KiB and the bot's
 /// frames under one, so small buffers keep a held session cheap; they grow on demand.
 const READ_BUFFER: usize = 2048;
 const MAX_WRITE_BUFFER: usize = 64 * 1024;
 
-/// The two dialogue endpoints.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Endpoint {
-    Engagement,
-    Payment,
-}
-
-impl Endpoint {
-    pub fn name(self) -> &'static str {
-        match self {
-            Endpoint::Engagement => "chat",
-            Endpoint::Payment => "chat-success",
-        }
-    }
-}
-
 /// State shared by every connection.
 #[derive(Debug)]
 pub struct App {
     pub config: Config,
     pub metrics: Metrics,
-    /// The reading path of each report (by `Report as usize`), filled in once.
+    /// The reading path of each report (by `Report::index`), filled in once.
     reading_paths: Vec<Arc<str>>,
     /// Sessions running now, counted from the upgrade to the task's end; a watch, so
     /// shutdown (and tests) can wait for a count without polling.
@@ -196,10 +180,7 @@ async fn engagement(
     headers: HeaderMap,
     ws: WebSocketUpgrade,
 ) -> Response {
-    let dialogue = report_of(path).map(|report| EngagementDialogue {
-        report,
-        session: None,
-    });
+    let dialogue = report_of(path).map(EngagementDialogue::Awaiting);
     upgrade(app, &headers, ws, Endpoint::Engagement, dialogue)
 }
 
@@ -210,16 +191,8 @@ async fn payment(
     ws: WebSocketUpgrade,
 ) -> Response {
     let dialogue = report_of(path)
-        .map(|report| PaymentDialogue::new(report, app.reading_paths[report as usize].clone()));
+        .map(|report| PaymentDialogue::new(report, app.reading_paths[report.index()].clone()));
     upgrade(app, &headers, ws, Endpoint::Payment, dialogue)
-}
-
-/// What a dialogue adds to the metrics and the log, beyond what every session records.
-pub trait Tracked: Dialogue {
-    /// A new run of frames begins (a step is entered, a link is about to be sent).
-    fn on_run(&self, metrics: &Metrics);
-    /// The session ended after `took`.
-    fn on_end(&self, metrics: &Metrics, end: &End, took: Duration);
 }
 
 /// Upgrades with buffers sized for this protocol and runs the session in the upgrade's
@@ -281,7 +254,7 @@ async fn session<D: Tracked + Send + Sync>(
     let end = connection::run(
         socket,
         &mut dialogue,
-        app.config.timing(),
+        app.config.timing,
         &app.shutdown,
         |d| d.on_run(&app.metrics),
     )
@@ -299,7 +272,7 @@ async fn session<D: Tracked + Send + Sync>(
         locale = locale.map_or("-", |l| l.code()),
         step = step.unwrap_or("-"),
         code = end.code,
-        error = end.error.as_ref().map(ClientError::kind),
+        error = end.error.as_ref().map(|e| e.kind().name()),
         duration_ms = u64::try_from(took.as_millis()).unwrap_or(u64::MAX),
         "session ended"
     );
@@ -376,18 +349,17 @@ impl Server {
     }
 
     /// Shuts down: `/readyz` turns 503, every session closes with 1001, and once they are
-    /// gone (or the grace period is over) the listeners stop. Returns whether every
+    /// gone the listeners stop, all within one grace period. Returns whether every
     /// session closed in time.
     pub async fn shutdown(self) -> bool {
         self.app.begin_shutdown();
-        let grace = self.app.config.shutdown_grace;
-        let drained = tokio::time::timeout(grace, self.app.until_live(0))
+        let deadline = tokio::time::Instant::now() + self.app.config.shutdown_grace;
+        let drained = tokio::time::timeout_at(deadline, self.app.until_live(0))
             .await
             .is_ok();
         self.app.stop_accepting.cancel();
-        for task in self.tasks {
-            let _ = tokio::time::timeout(grace, task).await;
-        }
+        let listeners = futures_util::future::join_all(self.tasks);
+        let _ = tokio::time::timeout_at(deadline, listeners).await;
         drained
     }
 }

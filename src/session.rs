@@ -1,26 +1,39 @@
 //! What a dialogue says and how it moves, as plain code over the generated catalogue:
 //! no sockets and no clocks, so every rule is testable directly. The socket loop in
-//! `connection` paces the frames these produce.
+//! `connection` paces the runs of frames these produce.
+
+use std::sync::Arc;
+
+use chatbot_dialogue::answer::{Understood, understand};
 
 use crate::catalogue::{Chunk, Locale, Report, State};
-use crate::price::Price;
+use crate::price::{self, Price, ShownCurrency};
 use crate::protocol::{self, Answer, ClientError, Fill, First, Payment, Status};
 use crate::report_url;
 
-/// A dialogue the socket loop can drive: it produces a run of frames (a chunk), then
-/// either waits for the client's next message or ends the conversation.
+/// A run of frames the socket loop sends, paced, and what follows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Run {
+    pub frames: Vec<String>,
+    pub then: Then,
+}
+
+/// What follows a run of frames.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Then {
+    /// The bot waits for the client's next message.
+    Wait,
+    /// The conversation is over: close with 1000.
+    Close,
+}
+
+/// A dialogue the socket loop can drive: each client message it accepts gives a run of
+/// frames, after which it waits for the next message or the conversation ends.
 pub trait Dialogue {
-    /// Handles a client message that arrives while the bot waits for one. On `Ok`, a new
-    /// run of `frame_count` frames is ready.
-    fn on_message(&mut self, text: &str) -> Result<(), ClientError>;
+    /// Handles a client message that arrives while the bot waits for one.
+    fn on_message(&mut self, text: &str) -> Result<Run, ClientError>;
     /// Checks a message that arrives while the bot is still sending; a valid one is ignored.
     fn check_while_sending(&self, text: &str) -> Result<(), ClientError>;
-    /// Frames in the current run.
-    fn frame_count(&self) -> usize;
-    /// Frame `index` of the current run.
-    fn frame(&self, index: usize) -> String;
-    /// Whether the conversation ends (close 1000) after the current run.
-    fn ends_after_run(&self) -> bool;
     /// Where the conversation stands, for logs: its locale and step, once known.
     fn position(&self) -> (Option<Locale>, Option<&'static str>);
     /// The report this dialogue is about.
@@ -28,24 +41,21 @@ pub trait Dialogue {
 }
 
 /// The engagement dialogue of one visitor, once the first message arrived.
-#[derive(Debug)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Engagement {
     state: State,
     locale: Locale,
     price: Price,
-    /// The currency, escaped once for JSON strings.
-    currency_json: Box<str>,
+    currency: ShownCurrency,
 }
 
 impl Engagement {
     pub fn start(report: Report, first: &First) -> Engagement {
-        let mut currency_json = String::with_capacity(first.currency.len());
-        protocol::escape_into(&mut currency_json, &first.currency);
         Engagement {
             state: report.start(first.new_visitor),
             locale: first.lang,
             price: first.price,
-            currency_json: currency_json.into_boxed_str(),
+            currency: ShownCurrency::new(&first.currency, first.currency_code.as_deref()),
         }
     }
 
@@ -57,93 +67,118 @@ impl Engagement {
         self.locale
     }
 
-    /// Moves on with the visitor's answer: a known option's way, or the default one.
+    /// Moves on with the visitor's answer, by the rules of the protocol: an offered
+    /// quick reply; else a typed message that matches one (in the new language, if the
+    /// message switches it); else, for text that matches none, the step's way for
+    /// unclear answers (never the purchase); else the default way.
     pub fn answer(&mut self, answer: &Answer) {
         if let Some(lang) = answer.lang {
             self.locale = lang;
         }
-        self.state = self.state.next(answer.option.as_deref());
+        let chunk = self.chunk();
+        let offered = answer
+            .option
+            .as_deref()
+            .and_then(|id| chunk.options.iter().position(|o| o.id == id));
+        self.state = match offered {
+            Some(index) => self.state.option(index),
+            None => match answer.message.as_deref().map(|m| understand(chunk.phrases, m)) {
+                Some(Understood::Reply(index)) => self.state.option(usize::from(index)),
+                Some(Understood::Unclear) => self.state.unclear(),
+                Some(Understood::Nothing) | None => self.state.next(),
+            },
+        };
     }
 
     pub fn chunk(&self) -> &'static Chunk {
         self.state.chunk(self.locale)
     }
 
-    /// Message `index` of the current step's chunk as a frame.
-    pub fn frame(&self, index: usize) -> String {
+    /// The current step's chunk as frames, from message `from` on: `sending` until the
+    /// last, which waits with the quick replies (or, at the purchase, is `sending` too).
+    pub fn run(&self, from: usize) -> Run {
         let chunk = self.chunk();
-        let last = index + 1 == chunk.messages.len();
-        let status = if last && !self.state.is_purchase() {
-            Status::Waiting {
-                options_json: chunk.options_json,
-            }
-        } else {
-            Status::Sending
-        };
+        let (price, currency) = price::show(self.price, &self.currency, self.locale);
         let fill = Fill {
-            price: self.price,
-            locale: self.locale,
-            currency_json: &self.currency_json,
+            price: &price,
+            currency,
         };
-        protocol::bot_frame(&chunk.messages[index], Some(&fill), status, None)
+        let purchase = self.state.is_purchase();
+        let last = chunk.messages.len().saturating_sub(1);
+        let frames = chunk.messages[from.min(chunk.messages.len())..]
+            .iter()
+            .enumerate()
+            .map(|(i, message)| {
+                let status = if from + i == last && !purchase {
+                    Status::Waiting(chunk.options)
+                } else {
+                    Status::Sending
+                };
+                protocol::bot_frame(message, Some(&fill), status, None)
+            })
+            .collect();
+        Run {
+            frames,
+            then: if purchase { Then::Close } else { Then::Wait },
+        }
     }
 }
 
 /// `/ws/chat/<report>`: waits for the first message, then walks the steps.
-#[derive(Debug)]
-pub struct EngagementDialogue {
-    pub report: Report,
-    pub session: Option<Engagement>,
+#[derive(Debug, Clone, PartialEq)]
+pub enum EngagementDialogue {
+    /// Connected; the first message has not come yet.
+    Awaiting(Report),
+    /// The dialogue runs.
+    Talking(Engagement),
 }
 
 impl Dialogue for EngagementDialogue {
-    fn on_message(&mut self, text: &str) -> Result<(), ClientError> {
-        match &mut self.session {
-            None => self.session = Some(Engagement::start(self.report, &First::parse(text)?)),
-            Some(session) => session.answer(&Answer::parse(text)?),
+    fn on_message(&mut self, text: &str) -> Result<Run, ClientError> {
+        match self {
+            EngagementDialogue::Awaiting(report) => {
+                let session = Engagement::start(*report, &First::parse(text)?);
+                let run = session.run(0);
+                *self = EngagementDialogue::Talking(session);
+                Ok(run)
+            }
+            EngagementDialogue::Talking(session) => {
+                session.answer(&Answer::parse(text)?);
+                Ok(session.run(0))
+            }
         }
-        Ok(())
     }
 
     fn check_while_sending(&self, text: &str) -> Result<(), ClientError> {
         Answer::parse(text).map(drop)
     }
 
-    fn frame_count(&self) -> usize {
-        self.session
-            .as_ref()
-            .map_or(0, |s| s.chunk().messages.len())
-    }
-
-    fn frame(&self, index: usize) -> String {
-        self.session
-            .as_ref()
-            .map(|s| s.frame(index))
-            .unwrap_or_default()
-    }
-
-    fn ends_after_run(&self) -> bool {
-        self.session.as_ref().is_some_and(|s| s.state.is_purchase())
-    }
-
     fn report(&self) -> Report {
-        self.report
+        match self {
+            EngagementDialogue::Awaiting(report) => *report,
+            EngagementDialogue::Talking(session) => session.state.report(),
+        }
     }
 
     fn position(&self) -> (Option<Locale>, Option<&'static str>) {
-        self.session
-            .as_ref()
-            .map_or((None, None), |s| (Some(s.locale), Some(s.state.name())))
+        match self {
+            EngagementDialogue::Awaiting(_) => (None, None),
+            EngagementDialogue::Talking(s) => (Some(s.locale), Some(s.state.name())),
+        }
     }
 }
 
 /// `/ws/chat-success/<report>`: one client message, one series of messages, the end.
-#[derive(Debug)]
-pub struct PaymentDialogue {
-    pub report: Report,
-    /// The reading path with `{report_id}` already filled in.
-    pub reading_path: std::sync::Arc<str>,
-    pub outcome: Option<Outcome>,
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PaymentDialogue {
+    /// Connected; the client's one message has not come yet.
+    Awaiting {
+        report: Report,
+        /// The reading path with `{report_id}` already filled in.
+        reading_path: Arc<str>,
+    },
+    /// The message came: the bot says this.
+    Answered { report: Report, outcome: Outcome },
 }
 
 /// What the post-payment bot says.
@@ -154,28 +189,64 @@ pub struct Outcome {
     pub report_url: Option<String>,
 }
 
+impl Outcome {
+    /// The series of frames: thanks, the link, goodbye; or the failure messages.
+    fn run(&self, report: Report) -> Run {
+        let frame = |message, url| protocol::bot_frame(message, None, Status::Absent, url);
+        let frames = match &self.report_url {
+            None => report.failure(self.locale).iter().map(|m| frame(m, None)).collect(),
+            Some(url) => {
+                let success = report.success(self.locale);
+                let thanks = success.thanks.iter().map(|m| frame(m, None));
+                let goodbye = success.goodbye.iter().map(|m| frame(m, None));
+                thanks
+                    .chain(std::iter::once(frame(&success.link, Some(url))))
+                    .chain(goodbye)
+                    .collect()
+            }
+        };
+        Run {
+            frames,
+            then: Then::Close,
+        }
+    }
+}
+
 impl PaymentDialogue {
-    pub fn new(report: Report, reading_path: std::sync::Arc<str>) -> Self {
-        PaymentDialogue {
+    pub fn new(report: Report, reading_path: Arc<str>) -> Self {
+        PaymentDialogue::Awaiting {
             report,
             reading_path,
-            outcome: None,
         }
     }
 }
 
 impl Dialogue for PaymentDialogue {
-    fn on_message(&mut self, text: &str) -> Result<(), ClientError> {
+    fn on_message(&mut self, text: &str) -> Result<Run, ClientError> {
+        let PaymentDialogue::Awaiting {
+            report,
+            reading_path,
+        } = self
+        else {
+            // Its one message was answered and the connection closes after the series.
+            return Answer::parse(text).map(|_| Run {
+                frames: Vec::new(),
+                then: Then::Close,
+            });
+        };
+        let report = *report;
         let payment = Payment::parse(text)?;
         let report_url = match &payment.params {
-            Some(params) => Some(report_url::build(&self.reading_path, self.report, params)?),
+            Some(params) => Some(report_url::build(reading_path, report, params)?),
             None => None,
         };
-        self.outcome = Some(Outcome {
+        let outcome = Outcome {
             locale: payment.lang,
             report_url,
-        });
-        Ok(())
+        };
+        let run = outcome.run(report);
+        *self = PaymentDialogue::Answered { report, outcome };
+        Ok(run)
     }
 
     fn check_while_sending(&self, text: &str) -> Result<(), ClientError> {
@@ -184,56 +255,20 @@ impl Dialogue for PaymentDialogue {
         Answer::parse(text).map(drop)
     }
 
-    fn frame_count(&self) -> usize {
-        match &self.outcome {
-            None => 0,
-            Some(Outcome {
-                locale,
-                report_url: Some(_),
-            }) => {
-                let s = self.report.success(*locale);
-                s.thanks.len() + 1 + s.goodbye.len()
-            }
-            Some(Outcome {
-                locale,
-                report_url: None,
-            }) => self.report.failure(*locale).len(),
-        }
-    }
-
-    fn frame(&self, index: usize) -> String {
-        let Some(outcome) = &self.outcome else {
-            return String::new();
-        };
-        let Some(url) = &outcome.report_url else {
-            let message = &self.report.failure(outcome.locale)[index];
-            return protocol::bot_frame(message, None, Status::Absent, None);
-        };
-        let success = self.report.success(outcome.locale);
-        let thanks = success.thanks.len();
-        match index.checked_sub(thanks) {
-            None => protocol::bot_frame(&success.thanks[index], None, Status::Absent, None),
-            Some(0) => protocol::bot_frame(&success.link, None, Status::Absent, Some(url)),
-            Some(after) => {
-                protocol::bot_frame(&success.goodbye[after - 1], None, Status::Absent, None)
-            }
-        }
-    }
-
-    fn ends_after_run(&self) -> bool {
-        self.outcome.is_some()
-    }
-
     fn report(&self) -> Report {
-        self.report
+        match self {
+            PaymentDialogue::Awaiting { report, .. } | PaymentDialogue::Answered { report, .. } => {
+                *report
+            }
+        }
     }
 
     fn position(&self) -> (Option<Locale>, Option<&'static str>) {
-        match &self.outcome {
-            None => (None, None),
-            Some(o) => (
-                Some(o.locale),
-                Some(if o.report_url.is_some() {
+        match self {
+            PaymentDialogue::Awaiting { .. } => (None, None),
+            PaymentDialogue::Answered { outcome, .. } => (
+                Some(outcome.locale),
+                Some(if outcome.report_url.is_some() {
                     "success"
                 } else {
                     "failure"
@@ -248,37 +283,38 @@ mod tests {
     use super::*;
     use serde_json::{Value, json};
 
-    fn frames(dialogue: &impl Dialogue) -> Vec<Value> {
-        (0..dialogue.frame_count())
-            .map(|i| serde_json::from_str(&dialogue.frame(i)).unwrap())
+    fn frames(run: &Run) -> Vec<Value> {
+        run.frames
+            .iter()
+            .map(|f| serde_json::from_str(f).unwrap())
             .collect()
+    }
+
+    fn first(lang: &str, price: Value, currency: &str, code: Option<&str>) -> String {
+        let mut m = json!({"lang": lang, "is_new_visitor": true, "price": price, "currency": currency});
+        if let Some(code) = code {
+            m["currency_code"] = json!(code);
+        }
+        m.to_string()
     }
 
     #[test]
     fn nothing_is_said_before_the_first_message() {
-        let dialogue = EngagementDialogue {
-            report: Report::Love,
-            session: None,
-        };
-        assert_eq!(dialogue.frame_count(), 0);
-        assert!(!dialogue.ends_after_run());
+        let dialogue = EngagementDialogue::Awaiting(Report::ALL[0]);
         assert_eq!(dialogue.position(), (None, None));
     }
 
     #[test]
     fn a_chunk_is_sending_until_its_last_message_which_waits_with_the_options() {
-        let mut dialogue = EngagementDialogue {
-            report: Report::Newjob,
-            session: None,
-        };
-        dialogue
-            .on_message(r#"{"lang":"en","is_new_visitor":true,"price":5,"currency":"USD"}"#)
-            .unwrap();
-        dialogue.on_message("{}").unwrap();
-        let state = Report::Newjob.start(true).next(None);
-        let chunk = state.chunk(Locale::En);
-        let frames = frames(&dialogue);
-        assert_eq!(frames.len(), chunk.messages.len());
+        let report = Report::ALL[0];
+        let mut dialogue = EngagementDialogue::Awaiting(report);
+        dialogue.on_message(&first("en", json!(5), "USD", None)).unwrap();
+        let run = dialogue.on_message("{}").unwrap();
+        let state = report.start(true).next();
+        let chunk = state.chunk(Locale::ALL[0]);
+        let frames = frames(&run);
+        assert_eq!(run.then, Then::Wait);
+        assert_eq!(frames.len(), state.chunk(Locale::from_code("en").unwrap()).messages.len());
         assert!(
             frames[..frames.len() - 1]
                 .iter()
@@ -297,61 +333,93 @@ mod tests {
 
     #[test]
     fn answers_pick_options_switch_language_and_fall_back_to_the_default() {
-        let report = Report::Money;
-        let first =
-            First::parse(r#"{"lang":"ru","is_new_visitor":false,"price":"9.5","currency":"zł"}"#)
-                .unwrap();
+        let report = Report::ALL[0];
+        let first = First::parse(&first("ru", json!("9.5"), "zł", None)).unwrap();
         let mut session = Engagement::start(report, &first);
-        assert_eq!(session.state(), report.start(false));
+        let pl = Locale::from_code("pl").unwrap();
         let at = session.state();
         session.answer(&Answer {
-            lang: Some(Locale::Pl),
+            lang: Some(pl),
             option: Some("nope".into()),
+            message: None,
         });
-        assert_eq!(
-            (session.state(), session.locale()),
-            (at.next(None), Locale::Pl)
-        );
-        let option = session.chunk().options.first().map(|o| o.id);
+        assert_eq!((session.state(), session.locale()), (at.next(), pl));
         let before = session.state();
         session.answer(&Answer {
-            lang: None,
-            option: option.map(String::from),
+            option: Some(session.chunk().options[0].id.into()),
+            ..Answer::default()
         });
-        assert_eq!(session.state(), before.next(option));
-        assert_eq!(session.locale(), Locale::Pl);
+        assert_eq!(session.state(), before.option(0));
+        assert_eq!(session.locale(), pl);
+    }
+
+    #[test]
+    fn typed_answers_pick_replies_and_unclear_ones_never_buy() {
+        for report in Report::ALL {
+            for locale in Locale::ALL {
+                for state in crate::catalogue::State::ALL.iter().filter(|s| s.report() == report) {
+                    let chunk = state.chunk(locale);
+                    let mut session = Engagement::start(
+                        report,
+                        &First::parse(&first(locale.code(), json!(1), "X", None)).unwrap(),
+                    );
+                    for (i, option) in chunk.options.iter().enumerate() {
+                        session.state = *state;
+                        session.answer(&Answer {
+                            message: Some(format!("  {}!! ", option.label.to_uppercase())),
+                            ..Answer::default()
+                        });
+                        assert_eq!(session.state(), state.option(i), "{state:?} {locale:?} {}", option.label);
+                    }
+                    session.state = *state;
+                    session.answer(&Answer {
+                        message: Some("qwertyuiop asdfgh".into()),
+                        ..Answer::default()
+                    });
+                    assert!(!session.state().is_purchase() || state.is_purchase(), "{state:?}: gibberish bought");
+                    session.state = *state;
+                    session.answer(&Answer {
+                        message: Some("?!".into()),
+                        ..Answer::default()
+                    });
+                    assert_eq!(session.state(), state.next(), "no letters: the default way");
+                }
+            }
+        }
     }
 
     #[test]
     fn the_price_is_shown_in_the_locale_format() {
-        let mut dialogue = EngagementDialogue {
-            report: Report::Travel,
-            session: None,
-        };
-        dialogue
-            .on_message(r#"{"lang":"pl","is_new_visitor":true,"price":19.99,"currency":"zł"}"#)
-            .unwrap();
+        let mut dialogue = EngagementDialogue::Awaiting(Report::ALL[0]);
+        let mut run = dialogue.on_message(&first("pl", json!(19.99), "zł", None)).unwrap();
         let mut shown = false;
-        while !dialogue.ends_after_run() {
-            shown |= frames(&dialogue)
+        loop {
+            shown |= frames(&run)
                 .iter()
                 .any(|f| f["message"].as_str().unwrap().contains("19,99 zł"));
-            dialogue.on_message("{}").unwrap();
+            if run.then == Then::Close {
+                break;
+            }
+            run = dialogue.on_message("{}").unwrap();
         }
         assert!(shown);
     }
 
     #[test]
     fn post_payment_puts_the_link_on_the_link_message_only() {
-        let mut dialogue = PaymentDialogue::new(Report::Marriage, "/r/".into());
-        let params = "date=2000-1-1&time=0:00&tz=0&ln_d=0&ln_m=0&dir_ln=w&lt_d=0&lt_m=0&dir_lt=s&hash=h&report_id=marriage";
-        dialogue
+        let report = Report::ALL[0];
+        let mut dialogue = PaymentDialogue::new(report, "/r/".into());
+        let params = format!(
+            "date=2000-1-1&time=0:00&tz=0&ln_d=0&ln_m=0&dir_ln=w&lt_d=0&lt_m=0&dir_lt=s&hash=h&report_id={}",
+            report.slug()
+        );
+        let run = dialogue
             .on_message(
                 &json!({"success": true, "lang": "en", "report_url_params": params}).to_string(),
             )
             .unwrap();
-        let frames = frames(&dialogue);
-        let success = Report::Marriage.success(Locale::En);
+        let frames = frames(&run);
+        let success = report.success(Locale::from_code("en").unwrap());
         assert_eq!(
             frames.len(),
             success.thanks.len() + 1 + success.goodbye.len()
@@ -367,13 +435,16 @@ mod tests {
             frames[links[0]]["report_url"],
             format!("/r/?{}", params.replace(':', "%3A"))
         );
-        assert!(dialogue.ends_after_run());
-        assert_eq!(dialogue.position(), (Some(Locale::En), Some("success")));
+        assert_eq!(run.then, Then::Close);
+        assert_eq!(
+            dialogue.position(),
+            (Locale::from_code("en"), Some("success"))
+        );
     }
 
     #[test]
     fn post_payment_errors_come_from_the_message_or_its_params() {
-        let mut dialogue = PaymentDialogue::new(Report::Love, "/r/".into());
+        let mut dialogue = PaymentDialogue::new(Report::ALL[0], "/r/".into());
         assert_eq!(
             dialogue.on_message(r#"{"success":true,"lang":"en"}"#),
             Err(ClientError::ParamsMissing)
@@ -383,6 +454,6 @@ mod tests {
             dialogue.on_message(&bad),
             Err(ClientError::Params(_))
         ));
-        assert_eq!(dialogue.frame_count(), 0);
+        assert_eq!(dialogue.position(), (None, None));
     }
 }

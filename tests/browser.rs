@@ -241,7 +241,7 @@ fn first_reply_path(report: Report, locale: Locale) -> (u64, u64) {
             return (bot, visitor);
         }
         visitor += 1;
-        state = state.next(chunk.options.first().map(|o| o.id));
+        state = if chunk.options.is_empty() { state.next() } else { state.option(0) };
     }
 }
 
@@ -258,7 +258,10 @@ async fn demo_pages_work_in_a_real_browser() {
         return;
     };
     let server = common::server(Config {
-        interval: Duration::from_millis(40),
+        timing: chatbot::connection::Timing {
+            interval: Duration::from_millis(40),
+            ..Config::for_tests().timing
+        },
         ..Config::for_tests()
     })
     .await;

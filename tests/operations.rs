@@ -29,7 +29,7 @@ async fn metrics_count_a_scripted_walk_exactly() {
             break;
         }
         send(&mut socket, &json!({})).await;
-        path.push(path.last().unwrap().next(None));
+        path.push(path.last().unwrap().next());
     }
     // One link issued, one client error, one unknown report.
     let mut socket = connect(&server, "/ws/chat-success/love").await;
@@ -56,7 +56,7 @@ async fn metrics_count_a_scripted_walk_exactly() {
     for state in chatbot::catalogue::State::ALL {
         for locale in Locale::ALL {
             let expected = if locale == Locale::En {
-                path.iter().filter(|s| *s == state).count() as f64
+                path.iter().filter(|s| **s == state).count() as f64
             } else {
                 0.0
             };

@@ -102,8 +102,9 @@ proptest! {
     #[test]
     fn prices_show_whole_or_with_two_decimals(value in prop_oneof![0.0f64..1e12, (0u64..1_000_000).prop_map(|v| v as f64)]) {
         let price = Price::new(value).unwrap();
-        for separator in ['.', ','] {
-            let shown = price.format(separator);
+        for (code, separator) in [("en", '.'), ("ru", ',')] {
+            let locale = chatbot::catalogue::Locale::from_code(code).unwrap();
+            let (shown, _) = chatbot::price::show(price, &chatbot::price::ShownCurrency::AsSent("X".into()), locale);
             match shown.split_once(separator) {
                 None => prop_assert!(value.fract() == 0.0 && shown.bytes().all(|b| b.is_ascii_digit())),
                 Some((whole, cents)) => {
@@ -125,14 +126,20 @@ proptest! {
 
 /// The fixture catalogue `tests/ui/fixtures/valid`, in memory.
 fn fixture() -> Vec<Source> {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/ui/fixtures/valid/mini");
-    ["dialogue.toml", "en.toml", "pl.toml", "ru.toml"]
-        .iter()
-        .map(|name| Source {
-            display: format!("dialogues/mini/{name}"),
-            text: std::fs::read_to_string(dir.join(name)).unwrap(),
-        })
-        .collect()
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/ui/fixtures/valid");
+    [
+        "mini/dialogue.toml",
+        "mini/en.toml",
+        "mini/pl.toml",
+        "mini/ru.toml",
+        "catalogue.toml",
+    ]
+    .iter()
+    .map(|name| Source {
+        display: format!("dialogues/{name}"),
+        text: std::fs::read_to_string(dir.join(name)).unwrap(),
+    })
+    .collect()
 }
 
 #[derive(Debug, Clone)]
@@ -195,7 +202,7 @@ proptest! {
 
     #[test]
     fn mutated_dialogues_give_a_diagnostic_or_a_valid_machine(
-        file in 0usize..4,
+        file in 0usize..5,
         mutations in prop::collection::vec(mutation(), 1..4)
     ) {
         let mut sources = fixture();
@@ -211,7 +218,7 @@ proptest! {
             Err(Error::Invalid(diagnostics)) => {
                 prop_assert!(!diagnostics.is_empty());
                 for d in diagnostics {
-                    prop_assert!(d.file.starts_with("dialogues/mini/") && d.line >= 1 && d.column >= 1);
+                    prop_assert!(d.file.starts_with("dialogues/") && d.line >= 1 && d.column >= 1);
                     let shown = d.to_string();
                     prop_assert!(shown.contains(&format!("--> {}:{}:{}", d.file, d.line, d.column)), "{}", shown);
                 }

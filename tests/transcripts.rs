@@ -8,24 +8,24 @@ mod common;
 use std::fmt::Write;
 
 use chatbot::catalogue::{Locale, Report};
-use chatbot::session::{Dialogue, EngagementDialogue, PaymentDialogue};
+use chatbot::session::{Dialogue, EngagementDialogue, PaymentDialogue, Run, Then};
 use common::plans;
 use serde_json::Value;
 
 const PARAMS: &str = "date=2023-9-24&time=12:44&tz=2&ln_d=37&ln_m=37&dir_ln=e&lt_d=55&lt_m=45&dir_lt=n&hash=XXX&report_id=";
 
 fn currency(locale: Locale) -> &'static str {
-    match locale {
-        Locale::Ru => "рублей",
-        Locale::En => "USD",
-        Locale::Pl => "zł",
+    match locale.code() {
+        "ru" => "рублей",
+        "pl" => "zł",
+        _ => "USD",
     }
 }
 
-/// Prints the frames of the dialogue's current run.
-fn print_run(out: &mut String, dialogue: &impl Dialogue) {
-    for i in 0..dialogue.frame_count() {
-        let frame: Value = serde_json::from_str(&dialogue.frame(i)).expect("frames are JSON");
+/// Prints the frames of a run.
+fn print_run(out: &mut String, run: &Run) {
+    for frame in &run.frames {
+        let frame: Value = serde_json::from_str(frame).expect("frames are JSON");
         let mut line = format!("  bot: {}", frame["message"].as_str().unwrap_or_default());
         if frame["status"] == "waiting" {
             line.push_str("  [waiting]");
@@ -67,16 +67,13 @@ fn transcript(report: Report) -> String {
                     format!("answers {}, then default ones", route.join(" "))
                 };
                 let _ = writeln!(out, "\n## {} · {visitor} · {answers}", locale.code());
-                let mut dialogue = EngagementDialogue {
-                    report,
-                    session: None,
-                };
+                let mut dialogue = EngagementDialogue::Awaiting(report);
                 let first = serde_json::json!({"lang": locale.code(), "is_new_visitor": new_visitor, "price": 19.99, "currency": currency(locale)});
-                dialogue.on_message(&first.to_string()).unwrap();
+                let mut run = dialogue.on_message(&first.to_string()).unwrap();
                 let mut answers = plan.iter().copied().chain(std::iter::repeat(None));
                 loop {
-                    print_run(&mut out, &dialogue);
-                    if dialogue.ends_after_run() {
+                    print_run(&mut out, &run);
+                    if run.then == Then::Close {
                         let _ = writeln!(out, "  [close 1000: checkout]");
                         break;
                     }
@@ -90,7 +87,7 @@ fn transcript(report: Report) -> String {
                         Some(option) => serde_json::json!({"option": option}),
                         None => serde_json::json!({"message": "…"}),
                     };
-                    dialogue.on_message(&message.to_string()).unwrap();
+                    run = dialogue.on_message(&message.to_string()).unwrap();
                 }
             }
         }
@@ -104,8 +101,8 @@ fn transcript(report: Report) -> String {
             let mut dialogue =
                 PaymentDialogue::new(report, format!("/api/reading/{}/", report.slug()).into());
             let params = format!("{PARAMS}{}", report.slug());
-            dialogue.on_message(&serde_json::json!({"success": success, "lang": locale.code(), "report_url_params": params}).to_string()).unwrap();
-            print_run(&mut out, &dialogue);
+            let run = dialogue.on_message(&serde_json::json!({"success": success, "lang": locale.code(), "report_url_params": params}).to_string()).unwrap();
+            print_run(&mut out, &run);
             let _ = writeln!(out, "  [close 1000]");
         }
     }

@@ -229,18 +229,24 @@ impl Sink<ws::Message> for Pipe {
     }
 }
 
-/// The answers (`None` = no option) that lead from `start` to `target` fastest.
-pub fn route(start: State, target: State) -> Vec<Option<&'static str>> {
+/// Where an answer with quick reply `choice` (or none) leads from `state`.
+pub fn follow(state: State, choice: Option<&str>) -> State {
+    let offered = choice.and_then(|id| state.chunk(Locale::En).options.iter().position(|o| o.id == id));
+    offered.map_or(state.next(), |i| state.option(i))
+}
+
+/// The answers (`None` = no option) that lead from `start` to `target` fastest, if any.
+pub fn route(start: State, target: State) -> Option<Vec<Option<&'static str>>> {
     let mut seen = HashSet::from([start]);
     let mut queue = VecDeque::from([(start, Vec::new())]);
     while let Some((state, answers)) = queue.pop_front() {
         if state == target {
-            return answers;
+            return Some(answers);
         }
         let choices =
             std::iter::once(None).chain(state.chunk(Locale::En).options.iter().map(|o| Some(o.id)));
         for choice in choices {
-            let next = state.next(choice);
+            let next = follow(state, choice);
             if seen.insert(next) {
                 let mut answers = answers.clone();
                 answers.push(choice);
@@ -248,7 +254,7 @@ pub fn route(start: State, target: State) -> Vec<Option<&'static str>> {
             }
         }
     }
-    panic!("{target:?} unreachable from {start:?}")
+    None
 }
 
 /// Every plan worth walking from `start`: the default one, and for each quick reply of
@@ -256,8 +262,12 @@ pub fn route(start: State, target: State) -> Vec<Option<&'static str>> {
 pub fn plans(start: State) -> Vec<Vec<Option<&'static str>>> {
     let mut plans = vec![Vec::new()];
     for &state in State::ALL.iter().filter(|s| s.report() == start.report()) {
+        // Steps of the other start (the returning visitor's greeting) are not on the way.
+        let Some(way) = route(start, state) else {
+            continue;
+        };
         for option in state.chunk(Locale::En).options {
-            let mut plan = route(start, state);
+            let mut plan = way.clone();
             plan.push(Some(option.id));
             plans.push(plan);
         }

@@ -1,16 +1,16 @@
-//! Rust code for a compiled catalogue: the `Report`, `Locale` and `State` enums, `phf`
-//! tables from slugs and codes, and every text as `&'static` data, with the literal
-//! parts of each message already escaped for JSON so the server only concatenates.
-//!
-//! The output refers to the runtime types in `::chatbot::catalogue` (`Chunk`, `Message`,
-//! `Part`, `QuickReply`, `Success`).
+//! Rust code for a compiled catalogue: the `Report`, `Locale`, `Currency` and `State`
+//! enums, `phf` tables from slugs and codes, and every text as `&'static` data over the
+//! types of [`crate::runtime`]. The output is data only: no JSON, no formatting, and no
+//! path into the crate that calls the macro (it names `::chatbot_dialogue` alone).
 
 use std::path::Path;
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 
-use crate::model::{Catalogue, LOCALES, LocaleTexts, Report, Step, StepTexts, Success, Text};
+use crate::model::{
+    Catalogue, LocaleDef, LocaleTexts, Phrase, Report, Step, StepTexts, Success, Text,
+};
 use crate::text::Piece;
 use crate::{Error, load};
 
@@ -34,9 +34,9 @@ pub fn expand(dir: &Path, root: &Path, span: Span) -> TokenStream {
     }
 }
 
-/// A stand-in catalogue of one report with one (purchase) step and empty texts: it gives
-/// the rest of the crate every generated item to compile against, and inhabited types,
-/// so a broken dialogue shows its own errors and nothing else.
+/// A stand-in catalogue of one locale and one report with one (purchase) step and empty
+/// texts: it gives the rest of the crate every generated item to compile against, and
+/// inhabited types, so a broken dialogue shows its own errors and nothing else.
 fn skeleton() -> Catalogue {
     let empty = || Text {
         source: String::new(),
@@ -47,6 +47,7 @@ fn skeleton() -> Catalogue {
         steps: vec![StepTexts {
             messages: vec![empty()],
             options: Vec::new(),
+            phrases: Vec::new(),
         }],
         success: Success {
             thanks: Vec::new(),
@@ -62,12 +63,19 @@ fn skeleton() -> Catalogue {
         steps: vec![Step {
             name: "broken".into(),
             next: None,
+            unclear: None,
             options: Vec::new(),
             purchase: true,
         }],
-        texts: LOCALES.iter().map(|_| texts.clone()).collect(),
+        texts: vec![texts],
     };
     Catalogue {
+        locales: vec![LocaleDef {
+            code: "en".into(),
+            name: "English".into(),
+            ui: Vec::new(),
+        }],
+        currencies: Vec::new(),
         reports: vec![report],
         files: Vec::new(),
     }
@@ -93,18 +101,10 @@ fn camel(name: &str) -> Ident {
     format_ident!("{}", out)
 }
 
-fn json(s: &str) -> String {
-    let quoted = serde_json::to_string(s).unwrap_or_default();
-    quoted[1..quoted.len() - 1].to_owned()
-}
-
 fn message(text: &Text) -> TokenStream {
     let source = &text.source;
     let parts = text.pieces.iter().map(|piece| match piece {
-        Piece::Literal(s) => {
-            let escaped = json(s);
-            quote!(Part::Text(#escaped))
-        }
+        Piece::Literal(s) => quote!(Part::Text(#s)),
         Piece::Price => quote!(Part::Price),
         Piece::Currency => quote!(Part::Currency),
     });
@@ -121,7 +121,7 @@ fn phf_map(entries: impl Iterator<Item = (String, String)>) -> TokenStream {
     for (key, value) in entries {
         map.entry(key, value);
     }
-    map.phf_path("::phf")
+    map.phf_path("::chatbot_dialogue::phf")
         .build()
         .to_string()
         .parse()
@@ -134,10 +134,31 @@ pub fn generate(catalogue: &Catalogue) -> TokenStream {
     let variants: Vec<Ident> = reports.iter().map(|r| camel(&r.id)).collect();
     let slugs: Vec<&str> = reports.iter().map(|r| r.id.as_str()).collect();
     let count = reports.len();
-    let locale_variants: Vec<Ident> = LOCALES.iter().map(|l| camel(l.code)).collect();
-    let locale_codes: Vec<&str> = LOCALES.iter().map(|l| l.code).collect();
-    let separators: Vec<char> = LOCALES.iter().map(|l| l.decimal_separator).collect();
-    let locale_count = LOCALES.len();
+    let locales = &catalogue.locales;
+    let locale_variants: Vec<Ident> = locales.iter().map(|l| camel(&l.code)).collect();
+    let locale_codes: Vec<&str> = locales.iter().map(|l| l.code.as_str()).collect();
+    let locale_names: Vec<&str> = locales.iter().map(|l| l.name.as_str()).collect();
+    let locale_ui = locales.iter().map(|l| {
+        let (keys, values): (Vec<&str>, Vec<&str>) =
+            l.ui.iter().map(|(k, v)| (k.as_str(), v.as_str())).unzip();
+        quote!(&[#((#keys, #values)),*])
+    });
+    let locale_count = locales.len();
+    let currencies = &catalogue.currencies;
+    let currency_variants: Vec<Ident> = currencies.iter().map(|c| camel(&c.code.to_ascii_lowercase())).collect();
+    let currency_codes: Vec<&str> = currencies.iter().map(|c| c.code.as_str()).collect();
+    let currency_count = currencies.len();
+    let currency_words = currencies.iter().zip(&currency_variants).flat_map(|(c, v)| {
+        c.words.iter().zip(&locale_variants).map(move |(words, l)| {
+            quote!((Currency::#v, Locale::#l) => &[#(#words),*],)
+        })
+    });
+    // With no currency the enum is empty, and so is the match.
+    let currency_words = if currencies.is_empty() {
+        quote!(match self {})
+    } else {
+        quote!(match (self, locale) { #(#currency_words)* })
+    };
     let report_map = phf_map(
         slugs
             .iter()
@@ -149,6 +170,12 @@ pub fn generate(catalogue: &Catalogue) -> TokenStream {
             .iter()
             .zip(&locale_variants)
             .map(|(c, v)| (c.to_string(), format!("Locale::{v}"))),
+    );
+    let currency_map = phf_map(
+        currency_codes
+            .iter()
+            .zip(&currency_variants)
+            .map(|(c, v)| (c.to_string(), format!("Currency::{v}"))),
     );
 
     let per_locale = |f: &dyn Fn(&Report, usize) -> TokenStream| {
@@ -190,6 +217,7 @@ pub fn generate(catalogue: &Catalogue) -> TokenStream {
             quote!(State::#v(steps::#v::#s))
         })
     });
+    let state_count = reports.iter().map(|r| r.steps.len()).sum::<usize>();
     let offsets = reports.iter().scan(0usize, |at, r| {
         let offset = *at;
         *at += r.steps.len();
@@ -200,20 +228,27 @@ pub fn generate(catalogue: &Catalogue) -> TokenStream {
         .iter()
         .map(|(path, _)| path.to_string_lossy().into_owned());
     let names = catalogue.files.iter().map(|(_, name)| name);
+    let indices = 0..count;
+    let locale_indices = 0..locale_count;
 
     quote! {
         #[allow(unused_imports)]
-        use ::chatbot::catalogue::{Chunk, Message, Part, QuickReply, Success};
+        use ::chatbot_dialogue::runtime::{Chunk, CurrencyWords, Message, Part, Phrase, QuickReply, Success};
 
         /// A report of the catalogue: one per folder of `dialogues/`.
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
         pub enum Report { #(#variants,)* }
 
         /// Report ids (URL slugs) to reports; case-sensitive.
-        pub static REPORTS: ::phf::Map<&'static str, Report> = #report_map;
+        pub static REPORTS: ::chatbot_dialogue::phf::Map<&'static str, Report> = #report_map;
 
         impl Report {
             pub const ALL: [Report; #count] = [#(Report::#variants),*];
+
+            /// The position of this report in [`Report::ALL`], for tables indexed by report.
+            pub const fn index(self) -> usize {
+                match self { #(Report::#variants => #indices,)* }
+            }
 
             /// The id of the report in URLs (`newjob`).
             pub const fn slug(self) -> &'static str {
@@ -239,16 +274,22 @@ pub fn generate(catalogue: &Catalogue) -> TokenStream {
             pub const fn failure(self, locale: Locale) -> &'static [Message] { #failures }
         }
 
-        /// A language of the catalogue; every report is written in each of them.
+        /// A language of the catalogue (`catalogue.toml`); every report is written in each.
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
         pub enum Locale { #(#locale_variants,)* }
 
         /// Locale codes (`ru`, `en`, `pl`) to locales.
-        pub static LOCALES: ::phf::Map<&'static str, Locale> = #locale_map;
+        pub static LOCALES: ::chatbot_dialogue::phf::Map<&'static str, Locale> = #locale_map;
 
         impl Locale {
             pub const ALL: [Locale; #locale_count] = [#(Locale::#locale_variants),*];
 
+            /// The position of this locale in [`Locale::ALL`], for tables indexed by locale.
+            pub const fn index(self) -> usize {
+                match self { #(Locale::#locale_variants => #locale_indices,)* }
+            }
+
+            /// The code clients send as `lang`.
             pub const fn code(self) -> &'static str {
                 match self { #(Locale::#locale_variants => #locale_codes,)* }
             }
@@ -257,9 +298,46 @@ pub fn generate(catalogue: &Catalogue) -> TokenStream {
                 LOCALES.get(code).copied()
             }
 
-            /// Separates the cents of a price: `19.99` or `19,99`.
-            pub const fn decimal_separator(self) -> char {
-                match self { #(Locale::#locale_variants => #separators,)* }
+            /// The language's name in itself (`Русский`).
+            pub const fn name(self) -> &'static str {
+                match self { #(Locale::#locale_variants => #locale_names,)* }
+            }
+
+            /// The demo pages' words in this language, by key, in the same key order for
+            /// every locale.
+            pub const fn ui_strings(self) -> &'static [(&'static str, &'static str)] {
+                match self { #(Locale::#locale_variants => #locale_ui,)* }
+            }
+
+            /// One demo word by key.
+            pub fn ui(self, key: &str) -> Option<&'static str> {
+                self.ui_strings().iter().find(|(k, _)| *k == key).map(|(_, v)| *v)
+            }
+        }
+
+        /// A currency whose words the catalogue knows, so prices in it are shown in the
+        /// visitor's grammar.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum Currency { #(#currency_variants,)* }
+
+        /// ISO 4217 codes to known currencies.
+        pub static CURRENCIES: ::chatbot_dialogue::phf::Map<&'static str, Currency> = #currency_map;
+
+        impl Currency {
+            pub const ALL: [Currency; #currency_count] = [#(Currency::#currency_variants),*];
+
+            pub const fn code(self) -> &'static str {
+                match self { #(Currency::#currency_variants => #currency_codes,)* }
+            }
+
+            pub fn from_code(code: &str) -> Option<Currency> {
+                CURRENCIES.get(code).copied()
+            }
+
+            /// The currency's word in `locale` for each plural category.
+            #[allow(unused_variables)]
+            pub const fn words(self, locale: Locale) -> &'static CurrencyWords {
+                #currency_words
             }
         }
 
@@ -269,7 +347,7 @@ pub fn generate(catalogue: &Catalogue) -> TokenStream {
 
         impl State {
             /// Every step of every report, in catalogue order.
-            pub const ALL: &'static [State] = &[#(#all_states),*];
+            pub const ALL: [State; #state_count] = [#(#all_states),*];
 
             /// The position of this step in [`State::ALL`], for tables indexed by step.
             pub const fn index(self) -> usize {
@@ -290,9 +368,19 @@ pub fn generate(catalogue: &Catalogue) -> TokenStream {
                 match self { #(State::#variants(s) => s.is_purchase(),)* }
             }
 
-            /// The step an answer leads to: the option's, or the default way forward.
-            pub fn next(self, option: Option<&str>) -> State {
-                match self { #(State::#variants(s) => State::#variants(s.next(option)),)* }
+            /// The default way forward: an answer without a quick reply.
+            pub const fn next(self) -> State {
+                match self { #(State::#variants(s) => State::#variants(s.next()),)* }
+            }
+
+            /// Where a typed answer that matches no quick reply goes.
+            pub const fn unclear(self) -> State {
+                match self { #(State::#variants(s) => State::#variants(s.unclear()),)* }
+            }
+
+            /// Where quick reply `index` (of [`Chunk::options`]) leads.
+            pub const fn option(self, index: usize) -> State {
+                match self { #(State::#variants(s) => State::#variants(s.option(index)),)* }
             }
 
             /// What the bot says at this step.
@@ -304,7 +392,7 @@ pub fn generate(catalogue: &Catalogue) -> TokenStream {
         /// The steps of each report, one enum per report.
         pub mod steps {
             #[allow(unused_imports)]
-            use super::{Chunk, Locale, Message, Part, QuickReply};
+            use super::{Chunk, Locale, Message, Part, Phrase, QuickReply};
             #(#step_enums)*
         }
 
@@ -312,6 +400,14 @@ pub fn generate(catalogue: &Catalogue) -> TokenStream {
         /// makes cargo rebuild when one changes; the `graph` command parses them again.
         pub const SOURCES: &[(&str, &[u8])] = &[#((#names, include_bytes!(#paths))),*];
     }
+}
+
+fn phrases(list: &[Phrase]) -> TokenStream {
+    let items = list.iter().map(|p| {
+        let (text, option, inside) = (&p.text, p.option as u8, p.inside);
+        quote!(Phrase { text: #text, option: #option, inside: #inside })
+    });
+    quote!(&[#(#items),*])
 }
 
 fn step_enum(report: &Report, name: &Ident, locales: &[Ident]) -> TokenStream {
@@ -323,23 +419,28 @@ fn step_enum(report: &Report, name: &Ident, locales: &[Ident]) -> TokenStream {
         .zip(&steps)
         .filter(|(s, _)| s.purchase)
         .map(|(_, v)| v);
-    let nexts = report.steps.iter().zip(&steps).map(|(step, v)| {
-        let options = step.options.iter().map(|o| {
-            let (id, next) = (&o.id, &steps[o.next]);
-            quote!(Some(#id) => Self::#next,)
-        });
-        let default = match step.next {
-            Some(next) => {
-                let next = &steps[next];
-                quote!(Self::#next)
-            }
-            None => quote!(self),
-        };
-        if step.options.is_empty() {
-            quote!(Self::#v => #default)
-        } else {
-            quote!(Self::#v => match option { #(#options)* _ => #default })
+    // The purchase waits for nothing: its ways all stay where it is.
+    let way = |to: Option<usize>, v: &Ident| match to {
+        Some(to) => {
+            let to = &steps[to];
+            quote!(Self::#to)
         }
+        None => quote!(Self::#v),
+    };
+    let nexts = report.steps.iter().zip(&steps).map(|(step, v)| {
+        let to = way(step.next, v);
+        quote!(Self::#v => #to)
+    });
+    let unclears = report.steps.iter().zip(&steps).map(|(step, v)| {
+        let to = way(step.unclear.or(step.next), v);
+        quote!(Self::#v => #to)
+    });
+    let steps_ref = &steps;
+    let options = report.steps.iter().zip(&steps).flat_map(|(step, v)| {
+        step.options.iter().enumerate().map(move |(i, o)| {
+            let to = &steps_ref[o.next];
+            quote!((Self::#v, #i) => Self::#to)
+        })
     });
     let chunks = report.steps.iter().enumerate().zip(&steps).flat_map(|((i, step), v)| {
         locales.iter().enumerate().map(move |(l, locale)| {
@@ -349,14 +450,8 @@ fn step_enum(report: &Report, name: &Ident, locales: &[Ident]) -> TokenStream {
                 let id = &o.id;
                 quote!(QuickReply { id: #id, label: #label })
             });
-            let json: Vec<String> = step
-                .options
-                .iter()
-                .zip(&texts.options)
-                .map(|(o, label)| format!(r#"{{"id":"{}","text":"{}"}}"#, json(&o.id), json(label)))
-                .collect();
-            let options_json = if json.is_empty() { String::new() } else { format!(r#","options":[{}]"#, json.join(",")) };
-            quote!((Self::#v, Locale::#locale) => &Chunk { messages: #list, options: &[#(#options),*], options_json: #options_json })
+            let phrases = phrases(&texts.phrases);
+            quote!((Self::#v, Locale::#locale) => &Chunk { messages: #list, options: &[#(#options),*], phrases: #phrases })
         })
     });
     let doc = format!("The steps of the `{}` dialogue.", report.id);
@@ -374,8 +469,17 @@ fn step_enum(report: &Report, name: &Ident, locales: &[Ident]) -> TokenStream {
                 matches!(self, #(Self::#purchases)|*)
             }
 
-            pub fn next(self, option: Option<&str>) -> Self {
+            pub const fn next(self) -> Self {
                 match self { #(#nexts,)* }
+            }
+
+            pub const fn unclear(self) -> Self {
+                match self { #(#unclears,)* }
+            }
+
+            /// Where quick reply `index` leads; an index the step does not offer stays put.
+            pub const fn option(self, index: usize) -> Self {
+                match (self, index) { #(#options,)* _ => self }
             }
 
             pub const fn chunk(self, locale: Locale) -> &'static Chunk {

@@ -9,15 +9,16 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::diagnostic::{Diagnostic, Source};
+use crate::answer::normalize;
 use crate::model::{
-    Catalogue, LOCALES, LocaleTexts, QuickReply, Report, Step, StepTexts, Success, Text,
+    Catalogue, LocaleDef, LocaleTexts, Phrase, QuickReply, Report, Step, StepTexts, Success, Text,
 };
 use crate::text::{self, Piece};
 
 /// The file of a report folder that holds its structure.
 pub const STRUCTURE_FILE: &str = "dialogue.toml";
 
-type Map<T> = Spanned<IndexMap<Spanned<String>, Spanned<T>>>;
+pub(crate) type Map<T> = Spanned<IndexMap<Spanned<String>, Spanned<T>>>;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -38,6 +39,7 @@ struct RawStart {
 #[serde(deny_unknown_fields)]
 struct RawStep {
     next: Option<Spanned<String>>,
+    unclear: Option<Spanned<String>>,
     options: Option<Spanned<Vec<Spanned<RawOption>>>>,
     #[serde(default)]
     purchase: Option<Spanned<bool>>,
@@ -63,7 +65,48 @@ struct RawLocale {
 #[serde(deny_unknown_fields)]
 struct RawStepTexts {
     messages: Spanned<Vec<Spanned<String>>>,
-    options: Option<Map<String>>,
+    options: Option<Map<RawReply>>,
+}
+
+/// A quick reply's texts in one locale: `id = "Label"`, or
+/// `id = { text = "Label", phrases = ["typed", "answers"] }`.
+struct RawReply {
+    text: String,
+    /// Where the text is written, in the table form; a plain label is the value itself.
+    text_span: Option<Range<usize>>,
+    phrases: Vec<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawReplyTable {
+    text: Spanned<String>,
+    #[serde(default)]
+    phrases: Vec<Spanned<String>>,
+}
+
+impl<'de> Deserialize<'de> for RawReply {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = RawReply;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a label, or a table `{ text = \"...\", phrases = [\"...\"] }`")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<RawReply, E> {
+                Ok(RawReply { text: v.to_owned(), text_span: None, phrases: Vec::new() })
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<RawReply, A::Error> {
+                let table = RawReplyTable::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+                Ok(RawReply {
+                    text_span: Some(table.text.span()),
+                    text: table.text.into_inner(),
+                    phrases: table.phrases,
+                })
+            }
+        }
+        d.deserialize_any(Visitor)
+    }
 }
 
 #[derive(Deserialize)]
@@ -92,61 +135,34 @@ pub struct ReportFiles {
 }
 
 /// Collects diagnostics; every check pushes here and carries on.
-struct Errors(Vec<Diagnostic>);
+pub(crate) struct Errors(pub(crate) Vec<Diagnostic>);
 
 impl Errors {
-    fn at(&mut self, source: &Source, span: Range<usize>, message: String, help: String) {
+    pub(crate) fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub(crate) fn at(&mut self, source: &Source, span: Range<usize>, message: String, help: String) {
         self.0
             .push(Diagnostic::new(source, span, message).help(help));
     }
 }
 
-/// Compiles a catalogue from its report folders.
-pub fn compile(folders: &[ReportFiles]) -> Result<Catalogue, Vec<Diagnostic>> {
+/// Compiles a catalogue from its `catalogue.toml` and its report folders.
+pub fn compile(catalogue: &Source, folders: &[ReportFiles]) -> Result<Catalogue, Vec<Diagnostic>> {
     let mut errors = Errors(Vec::new());
-    let compiled: Vec<(&ReportFiles, IdSpan, Report)> = folders
+    let Some((locales, currencies)) = crate::locales::compile(catalogue, &mut errors) else {
+        return Err(errors.0);
+    };
+    // A report's id is its folder's name, so two reports can never share one.
+    let reports = folders
         .iter()
-        .filter_map(|folder| {
-            compile_report(folder, &mut errors).map(|(id, report)| (folder, id, report))
-        })
+        .filter_map(|folder| compile_report(folder, &locales, &mut errors))
         .collect();
-    // Of reports sharing an id, the one whose folder has that name keeps it (else the
-    // first); each other one is a mistake, reported where its id is written.
-    let owns = |folder: &ReportFiles, id: &str| folder.folder.rsplit('/').next() == Some(id);
-    let mut reports = Vec::new();
-    for (i, (folder, id, report)) in compiled.iter().enumerate() {
-        let same = || {
-            compiled
-                .iter()
-                .enumerate()
-                .filter(|(j, other)| *j != i && other.1.value == id.value)
-        };
-        let owner = same()
-            .find(|(j, other)| owns(other.0, &id.value) || (*j < i && !owns(folder, &id.value)));
-        match (owner, &folder.structure) {
-            (Some((_, (other, other_id, _))), Some(source)) => {
-                let at = other.structure.as_ref().map_or_else(String::new, |s| {
-                    format!(
-                        "{}:{}",
-                        s.display,
-                        Diagnostic::new(s, other_id.span.clone(), "").line
-                    )
-                });
-                errors.at(
-                    source,
-                    id.span.clone(),
-                    format!("duplicate report id `{}`", id.value),
-                    format!(
-                        "`{}` is already the id of {at}; give this report its own id",
-                        id.value
-                    ),
-                );
-            }
-            _ => reports.push(report.clone()),
-        }
-    }
     if errors.0.is_empty() {
         Ok(Catalogue {
+            locales,
+            currencies,
             reports,
             files: Vec::new(),
         })
@@ -155,13 +171,8 @@ pub fn compile(folders: &[ReportFiles]) -> Result<Catalogue, Vec<Diagnostic>> {
     }
 }
 
-/// The id (with its span, for duplicate checks) and the report, if the folder is valid.
-struct IdSpan {
-    value: String,
-    span: Range<usize>,
-}
 
-fn parse<T: serde::de::DeserializeOwned>(source: &Source, errors: &mut Errors) -> Option<T> {
+pub(crate) fn parse<T: serde::de::DeserializeOwned>(source: &Source, errors: &mut Errors) -> Option<T> {
     match toml::from_str::<T>(&source.text) {
         Ok(value) => Some(value),
         Err(e) => {
@@ -208,7 +219,7 @@ fn is_option_id(s: &str) -> bool {
 }
 
 /// "did you mean" for a misspelt name.
-fn suggest<'a>(wrong: &str, names: impl Iterator<Item = &'a str>) -> String {
+pub(crate) fn suggest<'a>(wrong: &str, names: impl Iterator<Item = &'a str>) -> String {
     let names: Vec<&str> = names.collect();
     let close = names
         .iter()
@@ -238,25 +249,29 @@ fn edit_distance(a: &str, b: &str) -> usize {
     row[b.len()]
 }
 
-fn compile_report(folder: &ReportFiles, errors: &mut Errors) -> Option<(IdSpan, Report)> {
+fn compile_report(
+    folder: &ReportFiles,
+    catalogue_locales: &[LocaleDef],
+    errors: &mut Errors,
+) -> Option<Report> {
     // Parse every file first, so syntax errors of all files are reported together.
     let structure = folder
         .structure
         .as_ref()
         .map(|s| (s, parse::<RawDialogue>(s, errors)));
     let mut locales: Vec<Option<(&Source, Option<RawLocale>)>> =
-        LOCALES.iter().map(|_| None).collect();
+        catalogue_locales.iter().map(|_| None).collect();
     for (code, source) in &folder.locales {
-        match LOCALES.iter().position(|l| l.code == code) {
+        match catalogue_locales.iter().position(|l| &l.code == code) {
             Some(i) => locales[i] = Some((source, parse::<RawLocale>(source, errors))),
             None => {
-                let known: Vec<&str> = LOCALES.iter().map(|l| l.code).collect();
+                let known: Vec<&str> = catalogue_locales.iter().map(|l| l.code.as_str()).collect();
                 errors.at(
                     source,
                     0..0,
                     format!("`{code}.toml` is not a locale of the catalogue"),
                     format!(
-                        "the locales are {}; rename or remove this file",
+                        "the locales are {} (declared in catalogue.toml); rename or remove this file",
                         known.join(", ")
                     ),
                 );
@@ -279,17 +294,32 @@ fn compile_report(folder: &ReportFiles, errors: &mut Errors) -> Option<(IdSpan, 
     };
     let raw = raw?;
     let before = errors.0.len();
+    let folder_name = folder.folder.rsplit('/').next().unwrap_or_default();
+    if is_slug(raw.id.get_ref()) && raw.id.get_ref() != folder_name {
+        errors.at(
+            source,
+            raw.id.span(),
+            format!(
+                "report id `{}` is not the name of its folder `{}`",
+                raw.id.get_ref(),
+                folder.folder
+            ),
+            format!(
+                "the id is the report's URL and its folder's name: write `id = \"{folder_name}\"` or rename the folder"
+            ),
+        );
+    }
     // With a broken structure, the texts are still checked against the steps and options
     // the file names, so that one build reports the mistakes of every file.
     let checked = check_structure(source, &raw, errors);
     let report = checked.clone().unwrap_or_else(|| loose_report(&raw));
     let mut texts = Vec::new();
-    for (i, locale) in LOCALES.iter().enumerate() {
+    for (i, locale) in catalogue_locales.iter().enumerate() {
         match &locales[i] {
             None => errors.at(
                 source,
                 raw.id.span(),
-                format!("report `{}` has no `{}` texts", raw.id.get_ref(), locale.code),
+                format!("report folder `{}` has no `{}.toml`", folder.folder, locale.code),
                 format!(
                     "create {}/{}.toml with every step's messages in `{}` (copy another locale's file and translate it)",
                     folder.folder, locale.code, locale.code
@@ -297,22 +327,18 @@ fn compile_report(folder: &ReportFiles, errors: &mut Errors) -> Option<(IdSpan, 
             ),
             Some((_, None)) => {}
             Some((locale_source, Some(raw_locale))) => {
-                if let Some(t) = check_locale(&report, locale.code, locale_source, raw_locale, errors) {
+                if let Some(t) = check_locale(&report, &locale.code, locale_source, raw_locale, errors) {
                     texts.push(t);
                 }
             }
         }
     }
-    if checked.is_none() || errors.0.len() > before || texts.len() != LOCALES.len() {
+    if checked.is_none() || errors.0.len() > before || texts.len() != catalogue_locales.len() {
         return None;
     }
     let report = Report { texts, ..report };
-    check_price_on_default_path(source, &raw, &report, errors);
-    let id = IdSpan {
-        value: raw.id.get_ref().clone(),
-        span: raw.id.span(),
-    };
-    (errors.0.len() == before).then_some((id, report))
+    check_price_on_default_path(source, &raw, &report, catalogue_locales, errors);
+    (errors.0.len() == before).then_some(report)
 }
 
 /// The steps and option ids a structure file names, whether or not its graph is sound.
@@ -324,6 +350,7 @@ fn loose_report(raw: &RawDialogue) -> Report {
         .map(|(name, step)| Step {
             name: name.get_ref().clone(),
             next: None,
+            unclear: None,
             options: step
                 .get_ref()
                 .options
@@ -454,12 +481,70 @@ fn check_structure(source: &Source, raw: &RawDialogue, errors: &mut Errors) -> O
                 });
             }
         }
+        let key_span = || {
+            steps
+                .get_key_value(name.as_str())
+                .map_or(0..0, |(k, _)| k.span())
+        };
+        if !purchase && step.options.as_ref().is_none_or(|o| o.get_ref().is_empty()) {
+            let next = step.next.as_ref().map_or("<step>", |n| n.get_ref().as_str());
+            errors.at(
+                source,
+                step.options.as_ref().map_or_else(key_span, Spanned::span),
+                format!("step `{name}` asks a question but offers no quick replies"),
+                format!(
+                    "every waiting message needs at least one quick reply, so that it can be answered in one tap: add e.g. `options = [{{ id = \"yes\", next = \"{next}\" }}]` and its label in every locale file"
+                ),
+            );
+        }
+        let unclear = match (&step.unclear, purchase) {
+            (Some(u), true) => {
+                errors.at(
+                    source,
+                    u.span(),
+                    format!("purchase step `{name}` has an `unclear` step"),
+                    "a purchase step waits for no answer: remove `unclear`".into(),
+                );
+                None
+            }
+            (Some(u), false) => resolve(u, &format!("`unclear` of step `{name}`"), errors),
+            (None, _) => None,
+        };
         out.push(Step {
             name: name.clone(),
             next,
+            unclear,
             options,
             purchase,
         });
+    }
+    // No sale on an unclear answer: where the default way is the purchase, a typed answer
+    // that matches no quick reply needs another way.
+    for (step, (_, raw_step)) in out.iter().zip(steps) {
+        let raw_step = raw_step.get_ref();
+        let Some(next) = step.next else { continue };
+        if out[next].purchase && step.unclear.is_none() && raw_step.unclear.is_none() {
+            errors.at(
+                source,
+                raw_step.next.as_ref().map_or(0..0, Spanned::span),
+                format!(
+                    "the default way of step `{}` is the purchase, but it names no step for unclear answers",
+                    step.name
+                ),
+                format!(
+                    "add `unclear = \"{}_unclear\"` and write that step: a typed answer that matches no quick reply goes there (it should ask again), never to the purchase",
+                    step.name
+                ),
+            );
+        }
+        if let Some(unclear) = step.unclear.filter(|&u| out[u].purchase) {
+            errors.at(
+                source,
+                raw_step.unclear.as_ref().map_or(0..0, Spanned::span),
+                format!("`unclear` of step `{}` leads to the purchase step `{}`", step.name, out[unclear].name),
+                "an answer the bot did not understand must not buy: point `unclear` at a step that asks again".into(),
+            );
+        }
     }
     if !out.iter().any(|s| s.purchase) {
         errors.at(
@@ -494,6 +579,7 @@ fn check_graph(source: &Source, raw: &RawDialogue, report: &Report, errors: &mut
         let step = &report.steps[i];
         step.next
             .into_iter()
+            .chain(step.unclear)
             .chain(step.options.iter().map(|o| o.next))
     };
     let mut reached = vec![false; n];
@@ -568,6 +654,7 @@ fn check_price_on_default_path(
     source: &Source,
     raw: &RawDialogue,
     report: &Report,
+    locales: &[LocaleDef],
     errors: &mut Errors,
 ) {
     for (start, which) in [
@@ -575,7 +662,7 @@ fn check_price_on_default_path(
         (report.start_returning, &raw.start.get_ref().returning),
     ] {
         let path = report.default_path(start);
-        for (locale, texts) in LOCALES.iter().zip(&report.texts) {
+        for (locale, texts) in locales.iter().zip(&report.texts) {
             let shown = path
                 .iter()
                 .filter(|&&s| !report.steps[s].purchase)
@@ -708,31 +795,14 @@ fn check_locale(
         let messages = check_messages(source, &step_texts.messages, &what, true, errors);
         let labels = step_texts.options.as_ref();
         let mut options = Vec::new();
-        for option in &step.options {
-            match labels.and_then(|l| l.get_ref().get(option.id.as_str())) {
-                Some(label) => match text::parse(label.get_ref()) {
-                    Ok(pieces) if label.get_ref().trim().is_empty() => {
-                        let _ = pieces;
-                        errors.at(
-                            source,
-                            label.span(),
-                            "empty quick-reply label".into(),
-                            "write the button's text".into(),
-                        );
-                    }
-                    Ok(pieces) => match pieces.as_slice() {
-                        [Piece::Literal(text)] => options.push(text.clone()),
-                        _ => errors.at(
-                            source,
-                            label.span(),
-                            "quick-reply labels cannot hold placeholders".into(),
-                            "write the label as plain text; `{{` and `}}` give literal braces"
-                                .into(),
-                        ),
-                    },
-                    Err(e) => errors.at(source, label.span(), e.message, e.help),
-                },
-                None => errors.at(
+        let mut phrases: Vec<(Phrase, Range<usize>)> = Vec::new();
+        for (index, option) in step.options.iter().enumerate() {
+            if step.options[..index].iter().any(|o| o.id == option.id) {
+                // An id used twice is reported once, in dialogue.toml.
+                continue;
+            }
+            let Some(reply) = labels.and_then(|l| l.get_ref().get(option.id.as_str())) else {
+                errors.at(
                     source,
                     labels.map_or_else(|| step_texts.messages.span(), Spanned::span),
                     format!(
@@ -740,9 +810,71 @@ fn check_locale(
                         option.id, step.name
                     ),
                     format!("add `{} = \"...\"` to the step's `options`", option.id),
+                );
+                continue;
+            };
+            let label_span = reply.get_ref().text_span.clone().unwrap_or_else(|| reply.span());
+            let label = &reply.get_ref().text;
+            match text::parse(label) {
+                _ if label.trim().is_empty() => errors.at(
+                    source,
+                    label_span.clone(),
+                    "empty quick-reply label".into(),
+                    "write the button's text".into(),
                 ),
+                Ok(pieces) => match pieces.as_slice() {
+                    [Piece::Literal(text)] => options.push(text.clone()),
+                    _ => errors.at(
+                        source,
+                        label_span.clone(),
+                        "quick-reply labels cannot hold placeholders".into(),
+                        "write the label as plain text; `{{` and `}}` give literal braces".into(),
+                    ),
+                },
+                Err(e) => errors.at(source, label_span.clone(), e.message, e.help),
+            }
+            // A reply that buys is picked by an exact answer only.
+            let inside = !report.steps[option.next].purchase;
+            let written = std::iter::once((label.as_str(), label_span, true)).chain(
+                reply
+                    .get_ref()
+                    .phrases
+                    .iter()
+                    .map(|p| (p.get_ref().as_str(), p.span(), false)),
+            );
+            for (written, span, is_label) in written {
+                let text = normalize(written);
+                if text.is_empty() {
+                    if !is_label {
+                        errors.at(
+                            source,
+                            span,
+                            "a phrase without letters or digits".into(),
+                            "punctuation and emoji are ignored when answers are matched: write words".into(),
+                        );
+                    }
+                    continue;
+                }
+                match phrases.iter().find(|(p, _)| p.text == text) {
+                    Some((first, first_span)) if first.option != index => {
+                        let line = Diagnostic::new(source, first_span.clone(), "").line;
+                        errors.at(
+                            source,
+                            span,
+                            format!(
+                                "the answer `{text}` would pick both `{}` and `{}` in step `{}`",
+                                step.options[first.option].id, option.id, step.name
+                            ),
+                            format!("it is already an answer for `{}` on line {line}; a typed answer must lead one way: keep it for one quick reply", step.options[first.option].id),
+                        );
+                    }
+                    Some(_) => {}
+                    None => phrases.push((Phrase { text, option: index, inside }, span)),
+                }
             }
         }
+        let mut phrases: Vec<Phrase> = phrases.into_iter().map(|(p, _)| p).collect();
+        phrases.sort_by(|a, b| a.text.cmp(&b.text));
         for key in labels.iter().flat_map(|l| l.get_ref().keys()) {
             if !step.options.iter().any(|o| &o.id == key.get_ref()) {
                 errors.at(
@@ -761,7 +893,11 @@ fn check_locale(
                 );
             }
         }
-        steps.push(StepTexts { messages, options });
+        steps.push(StepTexts {
+            messages,
+            options,
+            phrases,
+        });
     }
     let success = raw.success.get_ref();
     let thanks = check_messages(

@@ -26,6 +26,9 @@ fn edges(report: &Report) -> Vec<(&str, &str, &str)> {
         if let Some(next) = step.next {
             edges.push((&step.name, name(next), "default"));
         }
+        if let Some(unclear) = step.unclear {
+            edges.push((&step.name, name(unclear), "unclear"));
+        }
         for option in &step.options {
             edges.push((&step.name, name(option.next), &option.id));
         }

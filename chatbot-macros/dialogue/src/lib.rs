@@ -4,14 +4,23 @@
 //! `graph` command. It is a plain library, so it is unit-tested like any code and there
 //! is exactly one parser.
 //!
-//! Layout of a catalogue folder: one sub-folder per report holding `dialogue.toml`
-//! (the structure) and one `<locale>.toml` per locale (the texts). See `dialogues/README.md`.
+//! Layout of a catalogue folder: `catalogue.toml` (the locales and currencies), and one
+//! sub-folder per report holding `dialogue.toml` (the structure) and one `<locale>.toml`
+//! per locale (the texts). See `dialogues/README.md`.
+//!
+//! [`runtime`] and [`answer`] are what the generated code and the server use at run
+//! time; `phf` is re-exported for the generated lookup tables.
 
+pub mod answer;
 mod compile;
 pub mod diagnostic;
 pub mod graph;
+mod locales;
 pub mod model;
+pub mod runtime;
 pub mod text;
+
+pub use phf;
 
 #[cfg(feature = "codegen")]
 pub mod codegen;
@@ -19,6 +28,7 @@ pub mod codegen;
 use std::path::{Path, PathBuf};
 
 pub use compile::{ReportFiles, STRUCTURE_FILE, compile};
+pub use locales::{CATALOGUE_FILE, plural_categories};
 pub use diagnostic::{Diagnostic, Source};
 pub use model::Catalogue;
 
@@ -53,8 +63,9 @@ impl std::fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
-/// Every `.toml` file of a catalogue folder, sorted, so that tools tracking changes
-/// (`build.rs`) and the compiler see the same set.
+/// Every `.toml` file of a catalogue folder (`catalogue.toml` and the report folders'
+/// files), sorted, so that tools tracking changes (`build.rs`) and the compiler see the
+/// same set.
 pub fn source_files(dir: &Path) -> Result<Vec<PathBuf>, Error> {
     let io = |path: &Path| {
         let path = path.to_owned();
@@ -63,6 +74,10 @@ pub fn source_files(dir: &Path) -> Result<Vec<PathBuf>, Error> {
     let mut files = Vec::new();
     for entry in std::fs::read_dir(dir).map_err(io(dir))? {
         let folder = entry.map_err(io(dir))?.path();
+        if folder.file_name().is_some_and(|n| n == CATALOGUE_FILE) && folder.is_file() {
+            files.push(folder);
+            continue;
+        }
         if !folder.is_dir() {
             continue;
         }
@@ -102,11 +117,24 @@ pub fn load(dir: &Path, root: &Path) -> Result<Catalogue, Error> {
     Ok(catalogue)
 }
 
-/// Compiles a catalogue from files already in memory, named `<folder>/<report>/<file>.toml`
-/// (as `load` names them, and as the generated `SOURCES` holds them).
+/// Compiles a catalogue from files already in memory, named `<folder>/catalogue.toml` and
+/// `<folder>/<report>/<file>.toml` (as `load` names them, and as the generated `SOURCES`
+/// holds them).
 pub fn compile_sources(sources: &[Source]) -> Result<Catalogue, Error> {
     let mut folders: Vec<ReportFiles> = Vec::new();
+    let mut catalogue: Option<&Source> = None;
+    // The catalogue file is the one at the top: the shortest path of that name.
     for source in sources {
+        if source.display.rsplit('/').next() == Some(CATALOGUE_FILE)
+            && catalogue.is_none_or(|c| c.display.len() > source.display.len())
+        {
+            catalogue = Some(source);
+        }
+    }
+    for source in sources {
+        if catalogue.is_some_and(|c| std::ptr::eq(c, source)) {
+            continue;
+        }
         let (folder, name) = source
             .display
             .rsplit_once('/')
@@ -131,5 +159,22 @@ pub fn compile_sources(sources: &[Source]) -> Result<Catalogue, Error> {
             folders[at].locales.push((stem.to_owned(), source.clone()));
         }
     }
-    compile(&folders).map_err(Error::Invalid)
+    let catalogue = match catalogue {
+        Some(c) => c,
+        None => {
+            let top = folders
+                .iter()
+                .filter_map(|f| f.folder.rsplit_once('/').map(|(top, _)| top))
+                .next()
+                .unwrap_or("dialogues");
+            let missing = Source {
+                display: format!("{top}/{CATALOGUE_FILE}"),
+                text: String::new(),
+            };
+            let d = Diagnostic::new(&missing, 0..0, format!("the catalogue has no `{CATALOGUE_FILE}`"))
+                .help("create it with a `[locales.<code>]` table (its `name` and `ui` words) for each language; see dialogues/README.md");
+            return Err(Error::Invalid(vec![d]));
+        }
+    };
+    compile(catalogue, &folders).map_err(Error::Invalid)
 }

@@ -3,31 +3,33 @@
 
 use crate::text::Piece;
 
-/// A language every report is written in. The protocol fixes these three, with no fallback.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+
+/// A language of the catalogue (`[locales.<code>]` in `catalogue.toml`).
+#[derive(Debug, Clone)]
 pub struct LocaleDef {
-    pub code: &'static str,
-    /// Used when a price has cents: `19.99` in `en`, `19,99` in `ru` and `pl`.
-    pub decimal_separator: char,
+    /// The code clients send as `lang` (`ru`), a BCP 47 language tag.
+    pub code: String,
+    /// The language's name for itself (`Русский`), for language pickers.
+    pub name: String,
+    /// The demo pages' words in this language, by key; every locale has the same keys,
+    /// in the order of the first locale.
+    pub ui: Vec<(String, String)>,
 }
 
-pub const LOCALES: &[LocaleDef] = &[
-    LocaleDef {
-        code: "ru",
-        decimal_separator: ',',
-    },
-    LocaleDef {
-        code: "en",
-        decimal_separator: '.',
-    },
-    LocaleDef {
-        code: "pl",
-        decimal_separator: ',',
-    },
-];
+/// A currency whose words the catalogue knows (`[currencies.<CODE>]`).
+#[derive(Debug, Clone)]
+pub struct CurrencyDef {
+    /// ISO 4217: three capital letters.
+    pub code: String,
+    /// Per locale (in `Catalogue::locales` order), the word for each plural category in
+    /// `runtime::PLURAL_CATEGORIES` order; categories the locale never needs are empty.
+    pub words: Vec<[String; 6]>,
+}
 
 #[derive(Debug, Clone, Default)]
 pub struct Catalogue {
+    pub locales: Vec<LocaleDef>,
+    pub currencies: Vec<CurrencyDef>,
     pub reports: Vec<Report>,
     /// Every file the catalogue was read from: its absolute path, so generated code can
     /// `include_bytes!` it and cargo rebuilds when it changes, and its name as shown.
@@ -41,7 +43,7 @@ pub struct Report {
     pub start_new: usize,
     pub start_returning: usize,
     pub steps: Vec<Step>,
-    /// One entry per `LOCALES` entry, in that order.
+    /// One entry per locale of the catalogue, in its order.
     pub texts: Vec<LocaleTexts>,
 }
 
@@ -50,6 +52,9 @@ pub struct Step {
     pub name: String,
     /// The step an answer without a (known) option leads to; `None` for the purchase.
     pub next: Option<usize>,
+    /// Where a typed answer that matches no quick reply goes instead of `next`
+    /// (required where `next` is the purchase: no sale on an unclear answer).
+    pub unclear: Option<usize>,
     pub options: Vec<QuickReply>,
     pub purchase: bool,
 }
@@ -74,6 +79,18 @@ pub struct StepTexts {
     pub messages: Vec<Text>,
     /// One label per option, in `Step::options` order.
     pub options: Vec<String>,
+    /// Every phrase that picks an option, labels included: normalized, sorted, unique.
+    pub phrases: Vec<Phrase>,
+}
+
+/// A typed answer that picks a quick reply (see `crate::answer`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Phrase {
+    pub text: String,
+    /// Index into `Step::options`.
+    pub option: usize,
+    /// Whether it also counts inside a longer message (not for replies that buy).
+    pub inside: bool,
 }
 
 #[derive(Debug, Clone)]

@@ -1,16 +1,25 @@
-// A broken dialogue: A valid catalogue compiles to typed enums, tables and texts..
+// A valid catalogue compiles to typed enums, tables and texts.
 chatbot_macros::catalogue!("../fixtures/valid");
 
 fn main() {
     assert_eq!(Report::from_slug("mini"), Some(Report::Mini));
     assert_eq!(Report::from_slug("MINI"), None);
-    let offer = Report::Mini.start(true).next(None);
+    assert_eq!(Locale::ALL.map(Locale::code), ["ru", "en", "pl"]);
+    assert_eq!(Locale::Pl.name(), "Polski");
+    let offer = Report::Mini.start(true).next();
     assert_eq!(offer.name(), "offer");
-    assert_eq!(offer.next(Some("later")).name(), "later");
-    assert!(offer.next(None).is_purchase());
+    assert_eq!(offer.option(1).name(), "later");
+    assert!(offer.next().is_purchase());
+    assert_eq!(offer.unclear().name(), "later");
     assert_eq!(offer.chunk(Locale::Pl).options[1].label, "Później");
+    let phrases: Vec<_> = offer.chunk(Locale::En).phrases.iter().map(|p| (p.text, p.option, p.inside)).collect();
+    assert_eq!(
+        phrases,
+        [("buy", 0, false), ("i ll take it", 0, false), ("later", 1, true), ("not now", 1, true), ("yes", 0, false)]
+    );
+    assert_eq!(Currency::from_code("PLN").map(|c| c.words(Locale::Pl)[3]), Some("złote"));
     assert_eq!(Report::Mini.success(Locale::En).link.text, "Here is your link:");
-    assert_eq!(SOURCES.len(), 4);
+    assert_eq!(SOURCES.len(), 5);
     for (i, state) in State::ALL.iter().enumerate() {
         assert_eq!(state.index(), i);
     }

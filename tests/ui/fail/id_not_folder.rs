@@ -1,0 +1,4 @@
+// A broken dialogue: id_not_folder.
+chatbot_macros::catalogue!("../fixtures/id_not_folder");
+
+fn main() {}

@@ -1,0 +1,4 @@
+// A broken dialogue: a question without quick replies.
+chatbot_macros::catalogue!("../fixtures/no_quick_replies");
+
+fn main() {}
