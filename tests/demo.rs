@@ -72,7 +72,9 @@ async fn the_index_lists_every_report_of_the_catalogue() {
     for report in Report::ALL {
         let id = report.slug();
         assert!(
-            body.contains(&format!("href=\"/api/chatbot-demo/engagement/{id}/?lang=en\"")),
+            body.contains(&format!(
+                "href=\"/api/chatbot-demo/engagement/{id}/?lang=en\""
+            )),
             "{id}"
         );
         assert!(

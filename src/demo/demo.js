@@ -333,9 +333,11 @@
       refresh();
       requestAnimationFrame(() => {
         reveal($('dock'));
-        const first = replies.querySelector('button');
-        if (first) first.focus({ preventScroll: true });
-        else if (finePointer || document.activeElement === text) text.focus({ preventScroll: true });
+        // Focus moves to the answer unless the visitor is busy elsewhere (the form,
+        // the developer panel): the first quick reply, or the text box.
+        const active = document.activeElement;
+        if (active && active !== document.body && !card.contains(active)) return;
+        (replies.querySelector('button') || text).focus({ preventScroll: true });
       });
     }
 

@@ -198,7 +198,7 @@ impl Browser {
     /// Opens `url` and waits for the page's script to have run.
     pub async fn open(&mut self, url: &str) {
         self.call("Page.navigate", json!({"url": url})).await;
-        self.until("document.readyState === 'complete' && !!document.body.dataset.state")
+        self.until("document.readyState === 'complete' && (!document.querySelector('#catalogue') || !!document.body.dataset.state)")
             .await;
     }
 
