@@ -61,17 +61,24 @@
   }
 
   // ---- the log ----
+  // The log follows new messages only while the visitor is at its end (`stuck`); one
+  // who scrolled up gets a "new messages" button instead of a jump.
   const atBottom = () => chat.scrollHeight - chat.scrollTop - chat.clientHeight < 48;
-  function toBottom() { chat.scrollTop = chat.scrollHeight; newMessages.hidden = true; }
-  // Appends to the log; follows only a visitor who is at the bottom already.
+  let stuck = true;
+  function toBottom() { chat.scrollTop = chat.scrollHeight; stuck = true; newMessages.hidden = true; }
   function append(node) {
-    const follow = atBottom();
     chat.append(node);
     if (typing.isConnected && node !== typing) chat.append(typing); // dots stay last
-    if (follow) toBottom(); else if (node !== typing) newMessages.hidden = false;
+    if (stuck) toBottom(); else if (node !== typing) newMessages.hidden = false;
     return node;
   }
-  chat.addEventListener('scroll', () => { if (atBottom()) newMessages.hidden = true; });
+  chat.addEventListener('scroll', () => {
+    stuck = atBottom();
+    if (stuck) newMessages.hidden = true;
+  });
+  // Quick replies, notices and the phone's keyboard take room from the log: keep its end
+  // in view for a visitor who was there.
+  if (window.ResizeObserver) new ResizeObserver(() => { if (stuck) toBottom(); }).observe(chat);
   newMessages.addEventListener('click', () => { toBottom(); chat.focus({ preventScroll: true }); });
 
   // A message with its speaker's name for screen readers; `lang` is the text's language.
@@ -385,6 +392,7 @@
         showNotice('checkout', 'checkout_notice', null,
           { cls: 'checkout-link', key: 'post_payment_chat',
             href: `/api/chatbot-demo/success/${encodeURIComponent(REPORT_ID)}/?lang=${encodeURIComponent(langSelect.value)}` });
+        notice.querySelector('a').focus({ preventScroll: true });
       } else if (ev.code === 1000) {
         setState('closed');
         showNotice('idle', 'dialogue_over');
@@ -435,6 +443,7 @@
       attempts = 0;
       reconnecting = false;
       chat.replaceChildren();
+      toBottom();
       clearReplies();
       hideNotice();
       setStatus(null);
@@ -593,6 +602,7 @@
       if (ws) return;
       drop();
       chat.replaceChildren();
+      toBottom();
       hideNotice();
       const msg = message();
       paid = msg.success;

@@ -211,6 +211,8 @@ impl Browser {
 
     /// Saves the viewport as `target/screenshots/<name>.png`.
     pub async fn screenshot(&mut self, name: &str) {
+        // Let the finite animations (a message popping in) end first.
+        self.until("document.getAnimations().every((a) => a.playState !== 'running' || a.effect.getTiming().iterations === Infinity)").await;
         let shot = self
             .call("Page.captureScreenshot", json!({"format": "png"}))
             .await;
