@@ -65,7 +65,13 @@
   // who scrolled up gets a "new messages" button instead of a jump.
   const atBottom = () => chat.scrollHeight - chat.scrollTop - chat.clientHeight < 48;
   let stuck = true;
-  function toBottom() { chat.scrollTop = chat.scrollHeight; stuck = true; newMessages.hidden = true; }
+  let lastTop = 0;
+  function toBottom() {
+    chat.scrollTop = chat.scrollHeight;
+    lastTop = chat.scrollTop;
+    stuck = true;
+    newMessages.hidden = true;
+  }
   function append(node) {
     chat.append(node);
     if (typing.isConnected && node !== typing) chat.append(typing); // dots stay last
@@ -73,7 +79,11 @@
     return node;
   }
   chat.addEventListener('scroll', () => {
-    stuck = atBottom();
+    // Only the visitor scrolls up: that lets go of the end; reaching it again holds it.
+    // (A log that merely shrank, its scroll position unchanged, still holds it.)
+    if (chat.scrollTop < lastTop - 2) stuck = atBottom();
+    else if (atBottom()) stuck = true;
+    lastTop = chat.scrollTop;
     if (stuck) newMessages.hidden = true;
   });
   // Quick replies, notices and the phone's keyboard take room from the log: keep its end
