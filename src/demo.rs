@@ -1,136 +1,278 @@
-//! The demo pages: an index of the catalogue and, per report, a chat page for each
-//! dialogue. Hand-written HTML, CSS and JS embedded in the binary; no build step.
+//! The demo pages: an index of the catalogue, per report a chat page for each dialogue,
+//! the protocol page and a 404. HTML from askama templates in `templates/` (checked at
+//! compile time, auto-escaped); CSS and JS hand-written in `src/demo/`, embedded, with
+//! no build step. The chrome's words and languages come from the catalogue and reach the
+//! script as JSON in the page, so adding a locale needs no change here.
+//!
+//! Generic over the router's state, so this module knows nothing of the server.
 
+use std::collections::BTreeMap;
+
+use askama::Template;
 use axum::Router;
-use axum::extract::Path;
+use axum::extract::{Path, RawQuery};
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
+use serde::Serialize;
 
-use crate::catalogue::{Locale, Report};
+use crate::catalogue::{Currency, Locale, Report};
 
-const ENGAGEMENT: &str = include_str!("demo/engagement.html");
-const SUCCESS: &str = include_str!("demo/success.html");
 const CSS: &str = include_str!("demo/demo.css");
 const JS: &str = include_str!("demo/demo.js");
+const FAVICON: &str = include_str!("demo/favicon.svg");
+const PROTOCOL: &str = include_str!("../docs/protocol.md");
 
-/// The locale the index and the page titles are shown in.
-fn page_locale() -> Locale {
-    Locale::from_code("en").unwrap_or(Locale::ALL[0])
-}
+/// Where the protocol page is served.
+pub const PROTOCOL_PATH: &str = "/docs/protocol";
 
-/// The demo routes, for a router with any state.
 pub fn routes<S: Clone + Send + Sync + 'static>() -> Router<S> {
     Router::new()
         .route("/", get(index))
-        .route(
-            "/api/chatbot-demo/demo.css",
-            get(|| async { ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], CSS) }),
-        )
+        .route("/api/chatbot-demo/demo.css", get(|| asset("text/css", CSS)))
         .route(
             "/api/chatbot-demo/demo.js",
-            get(|| async {
-                (
-                    [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
-                    JS,
-                )
-            }),
+            get(|| asset("text/javascript", JS)),
+        )
+        .route("/favicon.svg", get(|| asset("image/svg+xml", FAVICON)))
+        .route("/favicon.ico", get(|| asset("image/svg+xml", FAVICON)))
+        .route(PROTOCOL_PATH, get(protocol))
+        .route(
+            "/docs/protocol.md",
+            get(|| asset("text/markdown", PROTOCOL)),
         )
         .route(
-            "/api/chatbot-demo/engagement/{report}/",
-            get(|Path(id): Path<String>| async move { page(ENGAGEMENT, &id) }),
+            "/api/chatbot-demo/{kind}/{report}/",
+            get(
+                |Path((kind, id)): Path<(String, String)>, RawQuery(query): RawQuery| async move {
+                    chat_page(&kind, &id, query.as_deref())
+                },
+            ),
         )
         .route(
-            "/api/chatbot-demo/success/{report}/",
-            get(|Path(id): Path<String>| async move { page(SUCCESS, &id) }),
+            "/api/chatbot-demo/{kind}/{report}",
+            get(
+                |Path((kind, id)): Path<(String, String)>, RawQuery(query): RawQuery| async move {
+                    canonical(&kind, &id, query.as_deref())
+                },
+            ),
         )
-        .route(
-            "/api/chatbot-demo/engagement/{report}",
-            get(|Path(id): Path<String>| async move { canonical("engagement", &id) }),
-        )
-        .route(
-            "/api/chatbot-demo/success/{report}",
-            get(|Path(id): Path<String>| async move { canonical("success", &id) }),
-        )
+        .fallback(|RawQuery(query): RawQuery| async move { not_found(query.as_deref()) })
 }
 
-/// Escapes text for HTML content and attribute values.
-pub fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
+async fn asset(content_type: &'static str, body: &'static str) -> Response {
+    let content_type = format!("{content_type}; charset=utf-8");
+    ([(header::CONTENT_TYPE, content_type)], body).into_response()
+}
+
+/// The two dialogues a report has a demo page for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Engagement,
+    Success,
+}
+
+impl Kind {
+    fn from_path(kind: &str) -> Option<Kind> {
+        match kind {
+            "engagement" => Some(Kind::Engagement),
+            "success" => Some(Kind::Success),
+            _ => None,
         }
     }
-    out
+
+    fn path(self) -> &'static str {
+        match self {
+            Kind::Engagement => "engagement",
+            Kind::Success => "success",
+        }
+    }
 }
 
-fn page(template: &str, id: &str) -> Response {
-    let Some(report) = Report::from_slug(id) else {
-        return not_found(id);
+/// The locale a page is first drawn in: `?lang=` if it names one, else English. The
+/// script redraws the chrome whenever the visitor picks another language.
+fn page_locale(query: Option<&str>) -> Locale {
+    form_urlencoded::parse(query.unwrap_or("").as_bytes())
+        .find(|(key, _)| key == "lang")
+        .and_then(|(_, value)| Locale::from_code(&value))
+        .unwrap_or(Locale::En)
+}
+
+/// What the script needs of the catalogue, embedded in the page as JSON.
+#[derive(Serialize)]
+struct PageData {
+    report: &'static str,
+    protocol: &'static str,
+    locales: Vec<LocaleData>,
+    currencies: Vec<&'static str>,
+}
+
+#[derive(Serialize)]
+struct LocaleData {
+    code: &'static str,
+    name: &'static str,
+    /// The report's title in this locale.
+    title: &'static str,
+    ui: BTreeMap<&'static str, &'static str>,
+}
+
+impl PageData {
+    fn new(report: Report) -> PageData {
+        PageData {
+            report: report.slug(),
+            protocol: PROTOCOL_PATH,
+            locales: Locale::ALL
+                .iter()
+                .map(|&locale| LocaleData {
+                    code: locale.code(),
+                    name: locale.name(),
+                    title: report.title(locale),
+                    ui: locale.ui_strings().iter().copied().collect(),
+                })
+                .collect(),
+            currencies: Currency::ALL.iter().map(|c| c.code()).collect(),
+        }
+    }
+}
+
+/// What every page shares: its locale and the chrome's words in it.
+struct Chrome {
+    locale: Locale,
+}
+
+impl Chrome {
+    /// A word of the chrome; an unknown key shows as itself (a test checks every key).
+    fn t(&self, key: &str) -> &'static str {
+        self.locale.ui(key).unwrap_or("?")
+    }
+
+    fn locales(&self) -> &'static [Locale] {
+        &Locale::ALL
+    }
+
+    fn reports(&self) -> &'static [Report] {
+        &Report::ALL
+    }
+
+    fn title(&self, report: &Report) -> &'static str {
+        report.title(self.locale)
+    }
+}
+
+#[derive(Template)]
+#[template(path = "engagement.html")]
+struct EngagementPage {
+    chrome: Chrome,
+    report: Report,
+    data: PageData,
+    currencies: [Currency; Currency::ALL.len()],
+}
+
+#[derive(Template)]
+#[template(path = "success.html")]
+struct SuccessPage {
+    chrome: Chrome,
+    report: Report,
+    data: PageData,
+}
+
+#[derive(Template)]
+#[template(path = "index.html")]
+struct IndexPage {
+    chrome: Chrome,
+}
+
+#[derive(Template)]
+#[template(path = "not_found.html")]
+struct NotFoundPage {
+    chrome: Chrome,
+}
+
+#[derive(Template)]
+#[template(path = "protocol.html")]
+struct ProtocolPage {
+    chrome: Chrome,
+    text: &'static str,
+}
+
+fn render(status: StatusCode, page: &impl Template) -> Response {
+    match page.render() {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(error) => {
+            tracing::error!(%error, "demo page failed to render");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}
+
+fn chat_page(kind: &str, id: &str, query: Option<&str>) -> Response {
+    let (Some(kind), Some(report)) = (Kind::from_path(kind), Report::from_slug(id)) else {
+        return not_found(query);
     };
-    let html = template
-        .replace("__REPORT_ID__", report.slug())
-        .replace("__REPORT_TITLE__", &escape_html(report.title(page_locale())));
-    Html(html).into_response()
-}
-
-/// The path without its trailing slash redirects (308) to the one with it.
-fn canonical(kind: &str, id: &str) -> Response {
-    match Report::from_slug(id) {
-        Some(report) => {
-            Redirect::permanent(&format!("/api/chatbot-demo/{kind}/{}/", report.slug()))
-                .into_response()
-        }
-        None => not_found(id),
+    let chrome = Chrome {
+        locale: page_locale(query),
+    };
+    let data = PageData::new(report);
+    match kind {
+        Kind::Engagement => render(
+            StatusCode::OK,
+            &EngagementPage {
+                chrome,
+                report,
+                data,
+                currencies: Currency::ALL,
+            },
+        ),
+        Kind::Success => render(
+            StatusCode::OK,
+            &SuccessPage {
+                chrome,
+                report,
+                data,
+            },
+        ),
     }
 }
 
-fn report_list() -> String {
-    Report::ALL
-        .iter()
-        .map(|r| {
-            let (id, title) = (r.slug(), escape_html(r.title(page_locale())));
-            format!(
-                "<li><strong>{title}</strong> <code>{id}</code><br>\
-                 <a href=\"/api/chatbot-demo/engagement/{id}/\">Sales chat</a> · \
-                 <a href=\"/api/chatbot-demo/success/{id}/\">Post-payment chat</a></li>"
-            )
-        })
-        .collect()
+/// The path without its trailing slash redirects (308) to the one with it, query kept.
+fn canonical(kind: &str, id: &str, query: Option<&str>) -> Response {
+    match (Kind::from_path(kind), Report::from_slug(id)) {
+        (Some(kind), Some(report)) => {
+            let query = query.map(|q| format!("?{q}")).unwrap_or_default();
+            let path = format!(
+                "/api/chatbot-demo/{}/{}/{query}",
+                kind.path(),
+                report.slug()
+            );
+            Redirect::permanent(&path).into_response()
+        }
+        _ => not_found(query),
+    }
 }
 
-fn shell(title: &str, body: &str) -> String {
-    format!(
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>{title}</title><link rel=\"stylesheet\" href=\"/api/chatbot-demo/demo.css\"></head>\
-         <body data-page=\"index\"><main class=\"index\"><h1>{title}</h1>{body}</main></body></html>"
+async fn index(RawQuery(query): RawQuery) -> Response {
+    let chrome = Chrome {
+        locale: page_locale(query.as_deref()),
+    };
+    render(StatusCode::OK, &IndexPage { chrome })
+}
+
+async fn protocol(RawQuery(query): RawQuery) -> Response {
+    let chrome = Chrome {
+        locale: page_locale(query.as_deref()),
+    };
+    render(
+        StatusCode::OK,
+        &ProtocolPage {
+            chrome,
+            text: PROTOCOL,
+        },
     )
 }
 
-async fn index() -> Html<String> {
-    let body = format!(
-        "<p>Try the dialogues of every report in the catalogue.</p><ul class=\"reports\">{}</ul>",
-        report_list()
-    );
-    Html(shell("Astrology chatbot demo", &body))
-}
-
-fn not_found(id: &str) -> Response {
-    let body = format!(
-        "<p>There is no report <code>{}</code>. The reports are:</p><ul class=\"reports\">{}</ul>",
-        escape_html(id),
-        report_list()
-    );
-    (
-        StatusCode::NOT_FOUND,
-        Html(shell("Report not found", &body)),
-    )
-        .into_response()
+fn not_found(query: Option<&str>) -> Response {
+    let chrome = Chrome {
+        locale: page_locale(query),
+    };
+    render(StatusCode::NOT_FOUND, &NotFoundPage { chrome })
 }

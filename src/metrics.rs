@@ -62,7 +62,15 @@ impl Ending {
 
     fn label(self) -> &'static str {
         [
-            "1000", "1001", "1002", "1008", "1009", "1011", "1013", "4000", "client_gone",
+            "1000",
+            "1001",
+            "1002",
+            "1008",
+            "1009",
+            "1011",
+            "1013",
+            "4000",
+            "client_gone",
         ][self.index()]
     }
 }
@@ -143,15 +151,60 @@ enum Kind {
 
 /// Every metric: name, kind, unit and help.
 const METRICS: &[(&str, Kind, Option<metrics::Unit>, &str)] = &[
-    ("chatbot_connections_open", Kind::Gauge, None, "WebSocket connections open now, refused ones included until closed."),
-    ("chatbot_sessions_live", Kind::Gauge, None, "Dialogue sessions running now."),
-    ("chatbot_sessions_started_total", Kind::Counter, None, "Dialogue sessions started (a connection slot was free)."),
-    ("chatbot_sessions_ended_total", Kind::Counter, None, "Sessions ended, by the close code the server sent (client_gone: the client left first)."),
-    ("chatbot_funnel_step_entered_total", Kind::Counter, None, "Times a session entered a dialogue step: the sales funnel."),
-    ("chatbot_purchases_total", Kind::Counter, None, "Engagement dialogues that reached the purchase and closed with 1000."),
-    ("chatbot_report_links_issued_total", Kind::Counter, None, "Post-payment dialogues that delivered the report link."),
-    ("chatbot_client_errors_total", Kind::Counter, None, "Bad client messages, by kind."),
-    ("chatbot_time_to_purchase_seconds", Kind::Histogram, Some(metrics::Unit::Seconds), "Time from connecting to the purchase close."),
+    (
+        "chatbot_connections_open",
+        Kind::Gauge,
+        None,
+        "WebSocket connections open now, refused ones included until closed.",
+    ),
+    (
+        "chatbot_sessions_live",
+        Kind::Gauge,
+        None,
+        "Dialogue sessions running now.",
+    ),
+    (
+        "chatbot_sessions_started_total",
+        Kind::Counter,
+        None,
+        "Dialogue sessions started (a connection slot was free).",
+    ),
+    (
+        "chatbot_sessions_ended_total",
+        Kind::Counter,
+        None,
+        "Sessions ended, by the close code the server sent (client_gone: the client left first).",
+    ),
+    (
+        "chatbot_funnel_step_entered_total",
+        Kind::Counter,
+        None,
+        "Times a session entered a dialogue step: the sales funnel.",
+    ),
+    (
+        "chatbot_purchases_total",
+        Kind::Counter,
+        None,
+        "Engagement dialogues that reached the purchase and closed with 1000.",
+    ),
+    (
+        "chatbot_report_links_issued_total",
+        Kind::Counter,
+        None,
+        "Post-payment dialogues that delivered the report link.",
+    ),
+    (
+        "chatbot_client_errors_total",
+        Kind::Counter,
+        None,
+        "Bad client messages, by kind.",
+    ),
+    (
+        "chatbot_time_to_purchase_seconds",
+        Kind::Histogram,
+        Some(metrics::Unit::Seconds),
+        "Time from connecting to the purchase close.",
+    ),
 ];
 
 pub struct Metrics {
@@ -272,7 +325,9 @@ impl Metrics {
     }
 
     pub fn session_ended(&self, endpoint: Endpoint, code: Option<u16>) {
-        self.sessions_ended.get((endpoint, Ending::of(code))).increment(1);
+        self.sessions_ended
+            .get((endpoint, Ending::of(code)))
+            .increment(1);
         self.sessions_live.get(endpoint).decrement(1.0);
     }
 
@@ -293,7 +348,9 @@ impl Metrics {
 
     pub fn purchased(&self, report: Report, locale: Locale, after: Duration) {
         self.purchases.get((report, locale)).increment(1);
-        self.time_to_purchase.get(report).record(after.as_secs_f64());
+        self.time_to_purchase
+            .get(report)
+            .record(after.as_secs_f64());
     }
 
     pub fn link_issued(&self, report: Report, locale: Locale) {

@@ -149,7 +149,12 @@ mod tests {
 
     fn plain(value: f64, code: &str) -> String {
         let locale = Locale::from_code(code).unwrap();
-        show(Price::new(value).unwrap(), &ShownCurrency::AsSent("X".into()), locale).0
+        show(
+            Price::new(value).unwrap(),
+            &ShownCurrency::AsSent("X".into()),
+            locale,
+        )
+        .0
     }
 
     #[test]
@@ -158,7 +163,11 @@ mod tests {
         assert_eq!(plain(1_000_000.0, "ru"), "1000000");
         assert_eq!(plain(0.0, "ru"), "0");
         assert_eq!(plain(-0.0, "ru"), "0");
-        assert_eq!(plain(19.999, "en"), "20.00", "not whole: two decimals, rounded");
+        assert_eq!(
+            plain(19.999, "en"),
+            "20.00",
+            "not whole: two decimals, rounded"
+        );
         assert_eq!(plain(1e20, "en"), "100000000000000000000");
     }
 
@@ -197,6 +206,9 @@ mod tests {
             ShownCurrency::new("zł", Some("XYZ")),
             ShownCurrency::AsSent("zł".into())
         );
-        assert_eq!(ShownCurrency::new("zł", None), ShownCurrency::AsSent("zł".into()));
+        assert_eq!(
+            ShownCurrency::new("zł", None),
+            ShownCurrency::AsSent("zł".into())
+        );
     }
 }

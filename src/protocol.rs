@@ -60,7 +60,10 @@ impl Endpoint {
 
 /// `"ru", "en", "pl"`: the catalogue's locale codes, for the `lang` error sentence.
 fn locale_list() -> String {
-    let codes: Vec<String> = Locale::ALL.iter().map(|l| format!("\"{}\"", l.code())).collect();
+    let codes: Vec<String> = Locale::ALL
+        .iter()
+        .map(|l| format!("\"{}\"", l.code()))
+        .collect();
     codes.join(", ")
 }
 
@@ -295,7 +298,10 @@ impl<'de: 'a, 'a> Deserialize<'de> for Fields<'a> {
             fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
                 f.write_str("a JSON object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Fields<'a>, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Fields<'a>, A::Error> {
                 let mut fields = Fields::default();
                 while let Some(key) = map.next_key::<Key>()? {
                     if let Key::Other = key {
@@ -389,7 +395,8 @@ fn session(raw: &RawValue) -> Result<Box<str>, ClientError> {
     string(raw)
         .filter(|s| {
             SESSION_CHARS.contains(&s.len())
-                && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+                && s.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
         })
         .map(String::into_boxed_str)
         .ok_or(ClientError::Session)
@@ -453,8 +460,14 @@ impl First {
             .get(Key::IsNewVisitor)
             .ok_or(ClientError::Missing("is_new_visitor"))?;
         let new_visitor = boolean(raw).ok_or(ClientError::IsNewVisitor)?;
-        let price = price(fields.get(Key::Price).ok_or(ClientError::Missing("price"))?)?;
-        let raw = fields.get(Key::Currency).ok_or(ClientError::Missing("currency"))?;
+        let price = price(
+            fields
+                .get(Key::Price)
+                .ok_or(ClientError::Missing("price"))?,
+        )?;
+        let raw = fields
+            .get(Key::Currency)
+            .ok_or(ClientError::Missing("currency"))?;
         let currency = string(raw)
             .filter(|c| {
                 CURRENCY_CHARS.contains(&c.chars().count()) && !c.contains(char::is_control)
@@ -471,7 +484,11 @@ impl First {
         let resume = match fields.get(Key::Session) {
             Some(raw) => Some(Resume {
                 session: session(raw)?,
-                received: fields.get(Key::Received).map(received).transpose()?.unwrap_or(0),
+                received: fields
+                    .get(Key::Received)
+                    .map(received)
+                    .transpose()?
+                    .unwrap_or(0),
             }),
             None => None,
         };
@@ -520,7 +537,9 @@ impl Answer {
 impl Payment {
     pub fn parse(text: &str) -> Result<Payment, ClientError> {
         let fields = Fields::parse(text)?;
-        let raw = fields.get(Key::Success).ok_or(ClientError::Missing("success"))?;
+        let raw = fields
+            .get(Key::Success)
+            .ok_or(ClientError::Missing("success"))?;
         let success = boolean(raw).ok_or(ClientError::Success)?;
         let lang = lang(fields.get(Key::Lang).ok_or(ClientError::Missing("lang"))?)?;
         let params = match (success, fields.get(Key::ReportUrlParams)) {
@@ -659,7 +678,14 @@ mod tests {
 
     #[test]
     fn escaping_matches_serde_json() {
-        for s in ["plain", "q\"b\\s", "nl\n\r\t", "\u{1}\u{1f}\u{7f}", "ёжик ✨ \u{2028}", ""] {
+        for s in [
+            "plain",
+            "q\"b\\s",
+            "nl\n\r\t",
+            "\u{1}\u{1f}\u{7f}",
+            "ёжик ✨ \u{2028}",
+            "",
+        ] {
             let mut out = String::new();
             string_into(&mut out, s);
             assert_eq!(out, serde_json::to_string(s).unwrap(), "{s:?}");

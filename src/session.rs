@@ -82,7 +82,11 @@ impl Engagement {
             .and_then(|id| chunk.options.iter().position(|o| o.id == id));
         self.state = match offered {
             Some(index) => self.state.option(index),
-            None => match answer.message.as_deref().map(|m| understand(chunk.phrases, m)) {
+            None => match answer
+                .message
+                .as_deref()
+                .map(|m| understand(chunk.phrases, m))
+            {
                 Some(Understood::Reply(index)) => self.state.option(usize::from(index)),
                 Some(Understood::Unclear) => self.state.unclear(),
                 Some(Understood::Nothing) | None => self.state.next(),
@@ -194,7 +198,11 @@ impl Outcome {
     fn run(&self, report: Report) -> Run {
         let frame = |message, url| protocol::bot_frame(message, None, Status::Absent, url);
         let frames = match &self.report_url {
-            None => report.failure(self.locale).iter().map(|m| frame(m, None)).collect(),
+            None => report
+                .failure(self.locale)
+                .iter()
+                .map(|m| frame(m, None))
+                .collect(),
             Some(url) => {
                 let success = report.success(self.locale);
                 let thanks = success.thanks.iter().map(|m| frame(m, None));
@@ -291,7 +299,8 @@ mod tests {
     }
 
     fn first(lang: &str, price: Value, currency: &str, code: Option<&str>) -> String {
-        let mut m = json!({"lang": lang, "is_new_visitor": true, "price": price, "currency": currency});
+        let mut m =
+            json!({"lang": lang, "is_new_visitor": true, "price": price, "currency": currency});
         if let Some(code) = code {
             m["currency_code"] = json!(code);
         }
@@ -308,13 +317,18 @@ mod tests {
     fn a_chunk_is_sending_until_its_last_message_which_waits_with_the_options() {
         let report = Report::ALL[0];
         let mut dialogue = EngagementDialogue::Awaiting(report);
-        dialogue.on_message(&first("en", json!(5), "USD", None)).unwrap();
+        dialogue
+            .on_message(&first("en", json!(5), "USD", None))
+            .unwrap();
         let run = dialogue.on_message("{}").unwrap();
         let state = report.start(true).next();
         let chunk = state.chunk(Locale::ALL[0]);
         let frames = frames(&run);
         assert_eq!(run.then, Then::Wait);
-        assert_eq!(frames.len(), state.chunk(Locale::from_code("en").unwrap()).messages.len());
+        assert_eq!(
+            frames.len(),
+            state.chunk(Locale::from_code("en").unwrap()).messages.len()
+        );
         assert!(
             frames[..frames.len() - 1]
                 .iter()
@@ -357,7 +371,10 @@ mod tests {
     fn typed_answers_pick_replies_and_unclear_ones_never_buy() {
         for report in Report::ALL {
             for locale in Locale::ALL {
-                for state in crate::catalogue::State::ALL.iter().filter(|s| s.report() == report) {
+                for state in crate::catalogue::State::ALL
+                    .iter()
+                    .filter(|s| s.report() == report)
+                {
                     let chunk = state.chunk(locale);
                     let mut session = Engagement::start(
                         report,
@@ -369,14 +386,22 @@ mod tests {
                             message: Some(format!("  {}!! ", option.label.to_uppercase())),
                             ..Answer::default()
                         });
-                        assert_eq!(session.state(), state.option(i), "{state:?} {locale:?} {}", option.label);
+                        assert_eq!(
+                            session.state(),
+                            state.option(i),
+                            "{state:?} {locale:?} {}",
+                            option.label
+                        );
                     }
                     session.state = *state;
                     session.answer(&Answer {
                         message: Some("qwertyuiop asdfgh".into()),
                         ..Answer::default()
                     });
-                    assert!(!session.state().is_purchase() || state.is_purchase(), "{state:?}: gibberish bought");
+                    assert!(
+                        !session.state().is_purchase() || state.is_purchase(),
+                        "{state:?}: gibberish bought"
+                    );
                     session.state = *state;
                     session.answer(&Answer {
                         message: Some("?!".into()),
@@ -391,7 +416,9 @@ mod tests {
     #[test]
     fn the_price_is_shown_in_the_locale_format() {
         let mut dialogue = EngagementDialogue::Awaiting(Report::ALL[0]);
-        let mut run = dialogue.on_message(&first("pl", json!(19.99), "zł", None)).unwrap();
+        let mut run = dialogue
+            .on_message(&first("pl", json!(19.99), "zł", None))
+            .unwrap();
         let mut shown = false;
         loop {
             shown |= frames(&run)

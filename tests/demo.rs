@@ -24,7 +24,7 @@ async fn every_report_has_both_pages() {
                 body.contains(&format!("data-report-id=\"{}\"", report.slug())),
                 "{kind} {report:?}"
             );
-            assert!(!body.contains("__REPORT_"), "every token is filled");
+            assert!(body.contains("<html lang=\"en\">"), "English by default");
         }
     }
 }
@@ -72,17 +72,18 @@ async fn the_index_lists_every_report_of_the_catalogue() {
     for report in Report::ALL {
         let id = report.slug();
         assert!(
-            body.contains(&format!("href=\"/api/chatbot-demo/engagement/{id}/\"")),
+            body.contains(&format!(
+                "href=\"/api/chatbot-demo/engagement/{id}/?lang=en\""
+            )),
             "{id}"
         );
         assert!(
-            body.contains(&format!("href=\"/api/chatbot-demo/success/{id}/\"")),
+            body.contains(&format!("href=\"/api/chatbot-demo/success/{id}/?lang=en\"")),
             "{id}"
         );
-        assert!(
-            body.contains(&chatbot::demo::escape_html(report.title(Locale::En))),
-            "{id}"
-        );
+        let title = report.title(Locale::En);
+        assert!(!title.contains(['<', '>', '&', '"']), "{id}: plain title");
+        assert!(body.contains(title), "{id}");
     }
 }
 
@@ -100,4 +101,129 @@ async fn assets_have_their_content_types() {
         !body.contains("innerHTML"),
         "data is never inserted as HTML"
     );
+}
+
+/// The JSON the chat pages embed for their script.
+fn page_data(body: &str) -> serde_json::Value {
+    let start = body
+        .find("<script type=\"application/json\" id=\"catalogue\">")
+        .expect("the page embeds the catalogue")
+        + "<script type=\"application/json\" id=\"catalogue\">".len();
+    let end = start + body[start..].find("</script>").expect("closed");
+    serde_json::from_str(&body[start..end]).expect("valid JSON")
+}
+
+#[tokio::test]
+async fn pages_are_drawn_in_the_language_of_the_link_and_carry_the_catalogue() {
+    let server = common::start().await;
+    for locale in Locale::ALL {
+        let code = locale.code();
+        for kind in ["engagement", "success"] {
+            let (status, _, body) = get(
+                &server,
+                &format!("/api/chatbot-demo/{kind}/love/?lang={code}&price=1"),
+            )
+            .await;
+            assert_eq!(status, 200);
+            assert!(
+                body.contains(&format!("<html lang=\"{code}\">")),
+                "{kind} {code}"
+            );
+            assert!(body.contains(Report::Love.title(locale)), "{kind} {code}");
+            let data = page_data(&body);
+            assert_eq!(data["report"], "love");
+            let locales = data["locales"].as_array().unwrap();
+            assert_eq!(locales.len(), Locale::ALL.len());
+            for (entry, locale) in locales.iter().zip(Locale::ALL) {
+                assert_eq!(entry["code"], locale.code());
+                assert_eq!(entry["name"], locale.name());
+                assert_eq!(entry["title"], Report::Love.title(locale));
+                assert_eq!(
+                    entry["ui"].as_object().unwrap().len(),
+                    locale.ui_strings().len()
+                );
+            }
+            // Every word of the chrome the page names exists in every locale.
+            for key in body.split("data-ui=\"").skip(1) {
+                let key = &key[..key.find('"').unwrap()];
+                for locale in Locale::ALL {
+                    assert!(locale.ui(key).is_some(), "{key} missing in {locale:?}");
+                }
+            }
+        }
+    }
+    // An unknown language falls back to English rather than failing.
+    let (status, _, body) = get(&server, "/api/chatbot-demo/engagement/love/?lang=xx").await;
+    assert_eq!(status, 200);
+    assert!(body.contains("<html lang=\"en\">"));
+}
+
+#[test]
+fn every_locale_has_every_word_of_the_chrome() {
+    let keys = |l: Locale| {
+        let mut keys: Vec<_> = l.ui_strings().iter().map(|(k, _)| *k).collect();
+        keys.sort_unstable();
+        keys
+    };
+    for locale in Locale::ALL {
+        assert_eq!(keys(locale), keys(Locale::En), "{locale:?}");
+        assert!(
+            locale
+                .ui_strings()
+                .iter()
+                .all(|(_, v)| !v.trim().is_empty())
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_redirect_keeps_the_query_and_every_unknown_path_is_a_styled_404() {
+    let server = common::start().await;
+    let (status, head, _) = get(&server, "/api/chatbot-demo/engagement/love?lang=pl&start=1").await;
+    assert_eq!(status, 308);
+    assert!(
+        head.contains("location: /api/chatbot-demo/engagement/love/?lang=pl&start=1"),
+        "{head}"
+    );
+    for path in [
+        "/nope",
+        "/api/chatbot-demo/checkout/love/",
+        "/api/chatbot-demo/",
+    ] {
+        let (status, head, body) = get(&server, path).await;
+        assert_eq!(status, 404, "{path}");
+        assert!(head.contains("content-type: text/html"), "{path}");
+        assert!(
+            body.contains("/api/chatbot-demo/demo.css"),
+            "{path}: styled"
+        );
+    }
+    let (status, _, body) = get(&server, "/nope?lang=pl").await;
+    assert_eq!(status, 404);
+    assert!(body.contains(Locale::Pl.ui("not_found_title").unwrap()));
+}
+
+#[tokio::test]
+async fn the_protocol_page_and_the_favicon_are_served() {
+    let server = common::start().await;
+    let (status, head, body) = get(&server, "/docs/protocol").await;
+    assert_eq!(status, 200);
+    assert!(head.contains("content-type: text/html"));
+    let markdown = include_str!("../docs/protocol.md");
+    assert!(body.contains(markdown.lines().next().unwrap()));
+    assert!(markdown.contains("`/ws/chat/<report_id>`"));
+    assert!(
+        body.contains("`/ws/chat/&#60;report_id&#62;`"),
+        "the markdown is escaped"
+    );
+    let (status, head, body) = get(&server, "/docs/protocol.md").await;
+    assert_eq!(status, 200);
+    assert!(head.contains("content-type: text/markdown"));
+    assert_eq!(body, markdown);
+    for path in ["/favicon.svg", "/favicon.ico"] {
+        let (status, head, body) = get(&server, path).await;
+        assert_eq!(status, 200, "{path}");
+        assert!(head.contains("content-type: image/svg+xml"), "{path}");
+        assert!(body.starts_with("<svg"), "{path}");
+    }
 }

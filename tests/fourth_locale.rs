@@ -29,10 +29,20 @@ async fn a_fourth_locale_is_served_with_no_rust_change() {
         .env("CHATBOT_DIALOGUES", "tests/fixtures/four-locales")
         .status()
         .expect("cargo runs");
-    assert!(built.success(), "the server builds over the four-locale catalogue");
+    assert!(
+        built.success(),
+        "the server builds over the four-locale catalogue"
+    );
 
     let mut child = tokio::process::Command::new(target.join("debug/chatbot"))
-        .args(["--addr", "127.0.0.1:0", "--interval-ms", "0", "--log-format", "json"])
+        .args([
+            "--addr",
+            "127.0.0.1:0",
+            "--interval-ms",
+            "0",
+            "--log-format",
+            "json",
+        ])
         .env("RUST_LOG", "info")
         .stderr(Stdio::piped())
         .kill_on_drop(true)
@@ -77,7 +87,11 @@ async fn a_fourth_locale_is_served_with_no_rust_change() {
 
     // The catalogue's locales drive the `lang` error sentence.
     let (mut socket, _) = tokio_tungstenite::connect_async(&url).await.unwrap();
-    send(&mut socket, &json!({"lang": "fr", "is_new_visitor": true, "price": 1, "currency": "€"})).await;
+    send(
+        &mut socket,
+        &json!({"lang": "fr", "is_new_visitor": true, "price": 1, "currency": "€"}),
+    )
+    .await;
     assert_eq!(
         frame(&mut socket).await["error"],
         r#"lang must be one of "ru", "en", "pl", "de""#
@@ -85,14 +99,21 @@ async fn a_fourth_locale_is_served_with_no_rust_change() {
     assert_eq!(closed(&mut socket).await, Some(1008));
 
     // The post-payment dialogue and the demo page know German too.
-    let (mut socket, _) = tokio_tungstenite::connect_async(format!("ws://{addr}/ws/chat-success/mini"))
-        .await
-        .unwrap();
+    let (mut socket, _) =
+        tokio_tungstenite::connect_async(format!("ws://{addr}/ws/chat-success/mini"))
+            .await
+            .unwrap();
     send(&mut socket, &json!({"success": false, "lang": "de"})).await;
-    assert_eq!(frame(&mut socket).await["message"], "Die Zahlung ist fehlgeschlagen.");
+    assert_eq!(
+        frame(&mut socket).await["message"],
+        "Die Zahlung ist fehlgeschlagen."
+    );
     assert_eq!(next(&mut socket).await, Seen::Closed(Some(1000)));
     let addr: std::net::SocketAddr = addr.parse().unwrap();
     let (status, _, page) = common::get_from(addr, "/api/chatbot-demo/engagement/mini/").await;
     assert_eq!(status, 200);
-    assert!(page.contains("Deutsch"), "the demo lists the fourth language");
+    assert!(
+        page.contains("Deutsch"),
+        "the demo lists the fourth language"
+    );
 }

@@ -215,7 +215,10 @@ async fn messages_while_sending_are_validated_then_ignored() {
     assert_eq!(frame(&mut socket).await["status"], "sending");
     send_raw(&mut socket, Message::text(r#"{"option": 7}"#)).await;
     expect_error(&mut socket, "option").await;
-    assert_eq!(task.await.unwrap().error.map(|e| e.kind().name()), Some("option"));
+    assert_eq!(
+        task.await.unwrap().error.map(|e| e.kind().name()),
+        Some("option")
+    );
 }
 
 #[tokio::test(start_paused = true)]

@@ -231,7 +231,13 @@ impl Sink<ws::Message> for Pipe {
 
 /// Where an answer with quick reply `choice` (or none) leads from `state`.
 pub fn follow(state: State, choice: Option<&str>) -> State {
-    let offered = choice.and_then(|id| state.chunk(Locale::En).options.iter().position(|o| o.id == id));
+    let offered = choice.and_then(|id| {
+        state
+            .chunk(Locale::En)
+            .options
+            .iter()
+            .position(|o| o.id == id)
+    });
     offered.map_or(state.next(), |i| state.option(i))
 }
 

@@ -117,12 +117,36 @@ mod tests {
 
     fn phrases() -> Vec<Phrase> {
         let mut list = vec![
-            Phrase { text: "yes", option: 0, inside: false },
-            Phrase { text: "buy", option: 0, inside: false },
-            Phrase { text: "expensive", option: 1, inside: true },
-            Phrase { text: "too expensive", option: 1, inside: true },
-            Phrase { text: "no", option: 2, inside: true },
-            Phrase { text: "not now", option: 2, inside: true },
+            Phrase {
+                text: "yes",
+                option: 0,
+                inside: false,
+            },
+            Phrase {
+                text: "buy",
+                option: 0,
+                inside: false,
+            },
+            Phrase {
+                text: "expensive",
+                option: 1,
+                inside: true,
+            },
+            Phrase {
+                text: "too expensive",
+                option: 1,
+                inside: true,
+            },
+            Phrase {
+                text: "no",
+                option: 2,
+                inside: true,
+            },
+            Phrase {
+                text: "not now",
+                option: 2,
+                inside: true,
+            },
         ];
         list.sort_by_key(|p| p.text);
         list
@@ -132,10 +156,21 @@ mod tests {
     fn exact_phrases_and_whole_words_inside_longer_messages() {
         let p = phrases();
         assert_eq!(understand(&p, "Yes!"), Understood::Reply(0));
-        assert_eq!(understand(&p, "no, that's too expensive for me"), Understood::Reply(1));
+        assert_eq!(
+            understand(&p, "no, that's too expensive for me"),
+            Understood::Reply(1)
+        );
         assert_eq!(understand(&p, "not now, sorry"), Understood::Reply(2));
-        assert_eq!(understand(&p, "I don't want to buy"), Understood::Unclear, "a sale needs an exact answer");
-        assert_eq!(understand(&p, "expensively"), Understood::Unclear, "whole words only");
+        assert_eq!(
+            understand(&p, "I don't want to buy"),
+            Understood::Unclear,
+            "a sale needs an exact answer"
+        );
+        assert_eq!(
+            understand(&p, "expensively"),
+            Understood::Unclear,
+            "whole words only"
+        );
         assert_eq!(understand(&p, "what?"), Understood::Unclear);
         assert_eq!(understand(&p, " ?! "), Understood::Nothing);
     }
@@ -143,9 +178,17 @@ mod tests {
     #[test]
     fn a_tie_between_two_replies_is_unclear() {
         let p = phrases();
-        assert_eq!(understand(&p, "no expensive"), Understood::Reply(1), "the longer phrase wins");
+        assert_eq!(
+            understand(&p, "no expensive"),
+            Understood::Reply(1),
+            "the longer phrase wins"
+        );
         let mut p = p;
-        p.push(Phrase { text: "hm", option: 1, inside: true });
+        p.push(Phrase {
+            text: "hm",
+            option: 1,
+            inside: true,
+        });
         p.sort_by_key(|p| p.text);
         assert_eq!(understand(&p, "hm, no"), Understood::Unclear);
     }

@@ -145,14 +145,21 @@ pub fn generate(catalogue: &Catalogue) -> TokenStream {
     });
     let locale_count = locales.len();
     let currencies = &catalogue.currencies;
-    let currency_variants: Vec<Ident> = currencies.iter().map(|c| camel(&c.code.to_ascii_lowercase())).collect();
+    let currency_variants: Vec<Ident> = currencies
+        .iter()
+        .map(|c| camel(&c.code.to_ascii_lowercase()))
+        .collect();
     let currency_codes: Vec<&str> = currencies.iter().map(|c| c.code.as_str()).collect();
     let currency_count = currencies.len();
-    let currency_words = currencies.iter().zip(&currency_variants).flat_map(|(c, v)| {
-        c.words.iter().zip(&locale_variants).map(move |(words, l)| {
-            quote!((Currency::#v, Locale::#l) => &[#(#words),*],)
-        })
-    });
+    let currency_words = currencies
+        .iter()
+        .zip(&currency_variants)
+        .flat_map(|(c, v)| {
+            c.words
+                .iter()
+                .zip(&locale_variants)
+                .map(move |(words, l)| quote!((Currency::#v, Locale::#l) => &[#(#words),*],))
+        });
     // With no currency the enum is empty, and so is the match.
     let currency_words = if currencies.is_empty() {
         quote!(match self {})

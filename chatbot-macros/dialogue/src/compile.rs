@@ -8,8 +8,8 @@ use indexmap::IndexMap;
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::diagnostic::{Diagnostic, Source};
 use crate::answer::normalize;
+use crate::diagnostic::{Diagnostic, Source};
 use crate::model::{
     Catalogue, LocaleDef, LocaleTexts, Phrase, QuickReply, Report, Step, StepTexts, Success, Text,
 };
@@ -94,10 +94,15 @@ impl<'de> Deserialize<'de> for RawReply {
                 f.write_str("a label, or a table `{ text = \"...\", phrases = [\"...\"] }`")
             }
             fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<RawReply, E> {
-                Ok(RawReply { text: v.to_owned(), text_span: None, phrases: Vec::new() })
+                Ok(RawReply {
+                    text: v.to_owned(),
+                    text_span: None,
+                    phrases: Vec::new(),
+                })
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<RawReply, A::Error> {
-                let table = RawReplyTable::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+                let table =
+                    RawReplyTable::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
                 Ok(RawReply {
                     text_span: Some(table.text.span()),
                     text: table.text.into_inner(),
@@ -142,7 +147,13 @@ impl Errors {
         self.0.len()
     }
 
-    pub(crate) fn at(&mut self, source: &Source, span: Range<usize>, message: String, help: String) {
+    pub(crate) fn at(
+        &mut self,
+        source: &Source,
+        span: Range<usize>,
+        message: String,
+        help: String,
+    ) {
         self.0
             .push(Diagnostic::new(source, span, message).help(help));
     }
@@ -171,8 +182,10 @@ pub fn compile(catalogue: &Source, folders: &[ReportFiles]) -> Result<Catalogue,
     }
 }
 
-
-pub(crate) fn parse<T: serde::de::DeserializeOwned>(source: &Source, errors: &mut Errors) -> Option<T> {
+pub(crate) fn parse<T: serde::de::DeserializeOwned>(
+    source: &Source,
+    errors: &mut Errors,
+) -> Option<T> {
     match toml::from_str::<T>(&source.text) {
         Ok(value) => Some(value),
         Err(e) => {
@@ -487,7 +500,10 @@ fn check_structure(source: &Source, raw: &RawDialogue, errors: &mut Errors) -> O
                 .map_or(0..0, |(k, _)| k.span())
         };
         if !purchase && step.options.as_ref().is_none_or(|o| o.get_ref().is_empty()) {
-            let next = step.next.as_ref().map_or("<step>", |n| n.get_ref().as_str());
+            let next = step
+                .next
+                .as_ref()
+                .map_or("<step>", |n| n.get_ref().as_str());
             errors.at(
                 source,
                 step.options.as_ref().map_or_else(key_span, Spanned::span),
@@ -813,7 +829,11 @@ fn check_locale(
                 );
                 continue;
             };
-            let label_span = reply.get_ref().text_span.clone().unwrap_or_else(|| reply.span());
+            let label_span = reply
+                .get_ref()
+                .text_span
+                .clone()
+                .unwrap_or_else(|| reply.span());
             let label = &reply.get_ref().text;
             match text::parse(label) {
                 _ if label.trim().is_empty() => errors.at(
@@ -869,7 +889,14 @@ fn check_locale(
                         );
                     }
                     Some(_) => {}
-                    None => phrases.push((Phrase { text, option: index, inside }, span)),
+                    None => phrases.push((
+                        Phrase {
+                            text,
+                            option: index,
+                            inside,
+                        },
+                        span,
+                    )),
                 }
             }
         }

@@ -28,8 +28,8 @@ pub mod codegen;
 use std::path::{Path, PathBuf};
 
 pub use compile::{ReportFiles, STRUCTURE_FILE, compile};
-pub use locales::{CATALOGUE_FILE, plural_categories};
 pub use diagnostic::{Diagnostic, Source};
+pub use locales::{CATALOGUE_FILE, plural_categories};
 pub use model::Catalogue;
 
 /// Why a catalogue could not be compiled.

@@ -22,7 +22,8 @@ pub const CATALOGUE_FILE: &str = "catalogue.toml";
 struct RawCatalogue {
     locales: Map<RawLocale>,
     #[serde(default)]
-    currencies: Option<Map<IndexMap<Spanned<String>, Spanned<IndexMap<Spanned<String>, Spanned<String>>>>>>,
+    currencies:
+        Option<Map<IndexMap<Spanned<String>, Spanned<IndexMap<Spanned<String>, Spanned<String>>>>>>,
 }
 
 #[derive(Deserialize)]
@@ -42,7 +43,9 @@ pub fn plural_categories(code: &str) -> Option<Vec<&'static str>> {
         PLURAL_CATEGORIES
             .iter()
             .copied()
-            .filter(|name| PluralCategory::get_for_cldr_string(name).is_some_and(|c| used.contains(&c)))
+            .filter(|name| {
+                PluralCategory::get_for_cldr_string(name).is_some_and(|c| used.contains(&c))
+            })
             .collect(),
     )
 }
@@ -78,11 +81,17 @@ pub fn compile(source: &Source, errors: &mut Errors) -> Option<(Vec<LocaleDef>, 
                 source,
                 span,
                 format!("locale code `{code}` is not a lowercase language code"),
-                "use the two- or three-letter ISO 639 code clients send as `lang`, e.g. `de`".into(),
+                "use the two- or three-letter ISO 639 code clients send as `lang`, e.g. `de`"
+                    .into(),
             );
         }
         if locale.name.get_ref().trim().is_empty() {
-            errors.at(source, locale.name.span(), "empty locale `name`".into(), "write the language's name in itself, e.g. `Deutsch`".into());
+            errors.at(
+                source,
+                locale.name.span(),
+                "empty locale `name`".into(),
+                "write the language's name in itself, e.g. `Deutsch`".into(),
+            );
         }
         let ui: Vec<(String, String)> = locale
             .ui
@@ -108,7 +117,10 @@ pub fn compile(source: &Source, errors: &mut Errors) -> Option<(Vec<LocaleDef>, 
                         errors.at(
                             source,
                             key.span(),
-                            format!("ui word `{}` of `{code}` is not in [locales.{first}.ui]", key.get_ref()),
+                            format!(
+                                "ui word `{}` of `{code}` is not in [locales.{first}.ui]",
+                                key.get_ref()
+                            ),
                             suggest(key.get_ref(), keys.iter().map(String::as_str)),
                         );
                     }
@@ -117,7 +129,12 @@ pub fn compile(source: &Source, errors: &mut Errors) -> Option<(Vec<LocaleDef>, 
         }
         for (key, value) in locale.ui.get_ref() {
             if value.get_ref().trim().is_empty() {
-                errors.at(source, value.span(), format!("empty ui word `{}`", key.get_ref()), "write the word or phrase".into());
+                errors.at(
+                    source,
+                    value.span(),
+                    format!("empty ui word `{}`", key.get_ref()),
+                    "write the word or phrase".into(),
+                );
             }
         }
         // Every locale shows the keys in the first locale's order.
@@ -128,10 +145,19 @@ pub fn compile(source: &Source, errors: &mut Errors) -> Option<(Vec<LocaleDef>, 
                 .collect(),
             None => ui,
         };
-        locales.push(LocaleDef { code: code.clone(), name: locale.name.get_ref().clone(), ui });
+        locales.push(LocaleDef {
+            code: code.clone(),
+            name: locale.name.get_ref().clone(),
+            ui,
+        });
     }
     if locales.is_empty() {
-        errors.at(source, raw.locales.span(), "the catalogue has no locales".into(), "add `[locales.en]` with its `name` and `[locales.en.ui]`".into());
+        errors.at(
+            source,
+            raw.locales.span(),
+            "the catalogue has no locales".into(),
+            "add `[locales.en]` with its `name` and `[locales.en.ui]`".into(),
+        );
     }
     let mut currencies = Vec::new();
     for (code, per_locale) in raw.currencies.iter().flat_map(|c| c.get_ref()) {
@@ -139,7 +165,12 @@ pub fn compile(source: &Source, errors: &mut Errors) -> Option<(Vec<LocaleDef>, 
         let (code, per_locale) = (code.get_ref(), per_locale.get_ref());
         if !(code.len() == 3 && code.bytes().all(|b| b.is_ascii_uppercase())) {
             let span = raw.currencies.as_ref().map_or(0..0, |c| key_span(c, code));
-            errors.at(source, span, format!("currency code `{code}` is not three capital letters"), "use the ISO 4217 code, e.g. `EUR`".into());
+            errors.at(
+                source,
+                span,
+                format!("currency code `{code}` is not three capital letters"),
+                "use the ISO 4217 code, e.g. `EUR`".into(),
+            );
         }
         for key in per_locale.keys() {
             if !locales.iter().any(|l| &l.code == key.get_ref()) {
@@ -159,7 +190,15 @@ pub fn compile(source: &Source, errors: &mut Errors) -> Option<(Vec<LocaleDef>, 
                     source,
                     table_span.clone(),
                     format!("currency `{code}` has no words in `{}`", locale.code),
-                    format!("add `{} = {{ {} }}` to [currencies.{code}]", locale.code, needed.iter().map(|c| format!("{c} = \"...\"")).collect::<Vec<_>>().join(", ")),
+                    format!(
+                        "add `{} = {{ {} }}` to [currencies.{code}]",
+                        locale.code,
+                        needed
+                            .iter()
+                            .map(|c| format!("{c} = \"...\""))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
                 );
                 continue;
             };
@@ -189,18 +228,31 @@ pub fn compile(source: &Source, errors: &mut Errors) -> Option<(Vec<LocaleDef>, 
                     errors.at(
                         source,
                         key.span(),
-                        format!("`{}` is not a plural category of `{}`", key.get_ref(), locale.code),
-                        format!("the plural rules of `{}` use {}", locale.code, needed.join(", ")),
+                        format!(
+                            "`{}` is not a plural category of `{}`",
+                            key.get_ref(),
+                            locale.code
+                        ),
+                        format!(
+                            "the plural rules of `{}` use {}",
+                            locale.code,
+                            needed.join(", ")
+                        ),
                     );
                 }
             }
             words.push(row);
         }
-        currencies.push(CurrencyDef { code: code.clone(), words });
+        currencies.push(CurrencyDef {
+            code: code.clone(),
+            words,
+        });
     }
     (errors.len() == before).then_some((locales, currencies))
 }
 
 fn key_span<T>(map: &Map<T>, key: &str) -> std::ops::Range<usize> {
-    map.get_ref().get_key_value(key).map_or(map.span(), |(k, _)| k.span())
+    map.get_ref()
+        .get_key_value(key)
+        .map_or(map.span(), |(k, _)| k.span())
 }

@@ -3,7 +3,6 @@
 
 use crate::text::Piece;
 
-
 /// A language of the catalogue (`[locales.<code>]` in `catalogue.toml`).
 #[derive(Debug, Clone)]
 pub struct LocaleDef {
