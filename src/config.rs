@@ -73,6 +73,13 @@ pub struct ServerArgs {
         default_value = defaults::READING_PATH
     )]
     pub reading_path: String,
+    /// Seconds a dialogue can be resumed after its connection closed (frontends that send
+    /// `session`; see docs/protocol.md).
+    #[arg(long, env = "CHATBOT_RESUME_WINDOW_S", default_value_t = defaults::RESUME_WINDOW_S)]
+    pub resume_window_s: u64,
+    /// Most dialogues kept for resuming; past it the oldest is dropped first.
+    #[arg(long, env = "CHATBOT_MAX_STORED_SESSIONS", default_value_t = defaults::MAX_STORED_SESSIONS, value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_stored_sessions: u64,
     /// Seconds open sessions get to close (1001) on shutdown before the process exits.
     #[arg(long, env = "CHATBOT_SHUTDOWN_GRACE_S", default_value_t = defaults::SHUTDOWN_GRACE_S)]
     pub shutdown_grace_s: u64,
@@ -97,6 +104,8 @@ mod defaults {
     pub const MAX_MESSAGE_BYTES: u64 = 4096;
     pub const READING_PATH: &str = "/api/reading/{report_id}/";
     pub const SHUTDOWN_GRACE_S: u64 = 10;
+    pub const RESUME_WINDOW_S: u64 = 1800;
+    pub const MAX_STORED_SESSIONS: u64 = 100_000;
 }
 
 /// A configuration value that cannot work.
@@ -118,6 +127,9 @@ pub struct Config {
     pub max_message_bytes: usize,
     pub reading_path: String,
     pub shutdown_grace: Duration,
+    /// How long a closed dialogue can be resumed, and how many are kept.
+    pub resume_window: Duration,
+    pub max_stored_sessions: usize,
     /// Lower-case origins without a trailing `/`; `None` allows every origin.
     pub allowed_origins: Option<Vec<String>>,
     pub metrics_addr: Option<SocketAddr>,
@@ -151,6 +163,8 @@ impl Config {
             max_message_bytes: usize::try_from(args.max_message_bytes).unwrap_or(4096),
             reading_path: path.clone(),
             shutdown_grace: Duration::from_secs(args.shutdown_grace_s),
+            resume_window: Duration::from_secs(args.resume_window_s),
+            max_stored_sessions: usize::try_from(args.max_stored_sessions).unwrap_or(usize::MAX),
             allowed_origins: args.allowed_origins.as_ref().map(|list| {
                 list.iter()
                     .map(|o| o.trim().trim_end_matches('/').to_ascii_lowercase())
@@ -175,6 +189,8 @@ impl Config {
             max_message_bytes: defaults::MAX_MESSAGE_BYTES as usize,
             reading_path: defaults::READING_PATH.to_owned(),
             shutdown_grace: Duration::from_secs(defaults::SHUTDOWN_GRACE_S),
+            resume_window: Duration::from_secs(defaults::RESUME_WINDOW_S),
+            max_stored_sessions: defaults::MAX_STORED_SESSIONS as usize,
             allowed_origins: None,
             metrics_addr: None,
         }

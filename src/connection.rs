@@ -21,6 +21,14 @@ pub struct Timing {
     pub idle_timeout: Duration,
 }
 
+/// What ends a connection from outside: the server's shutdown (1001), or a newer
+/// connection that resumed the same dialogue (4000).
+#[derive(Debug, Clone, Default)]
+pub struct Stop {
+    pub shutdown: CancellationToken,
+    pub taken_over: CancellationToken,
+}
+
 /// What the loop reads from and writes to: axum's `WebSocket` on the server, any
 /// in-memory pair in tests.
 pub trait Socket:
@@ -73,10 +81,10 @@ pub async fn run<D: Dialogue>(
     socket: &mut impl Socket,
     dialogue: &mut D,
     timing: Timing,
-    shutdown: &CancellationToken,
-    on_run: impl FnMut(&D),
+    stop: &Stop,
+    on_run: impl FnMut(&D, &Run),
 ) -> End {
-    let driven = AssertUnwindSafe(drive(socket, dialogue, timing, shutdown, on_run))
+    let driven = AssertUnwindSafe(drive(socket, dialogue, timing, stop, on_run))
         .catch_unwind()
         .await;
     match driven {
@@ -92,19 +100,22 @@ async fn drive<D: Dialogue>(
     socket: &mut impl Socket,
     dialogue: &mut D,
     timing: Timing,
-    shutdown: &CancellationToken,
-    mut on_run: impl FnMut(&D),
+    stop: &Stop,
+    mut on_run: impl FnMut(&D, &Run),
 ) -> End {
     let mut phase = Phase::Waiting { first: true };
     let deadline = tokio::time::sleep(timing.first_message_timeout);
     tokio::pin!(deadline);
-    let cancelled = shutdown.cancelled();
+    let cancelled = stop.shutdown.cancelled();
     tokio::pin!(cancelled);
+    let taken_over = stop.taken_over.cancelled();
+    tokio::pin!(taken_over);
     loop {
         // The frames still to send, and when the first of them was due.
         let (frames, then, due) = tokio::select! {
             biased;
             () = &mut cancelled => return close_with(socket, close::GOING_AWAY, None).await,
+            () = &mut taken_over => return close_with(socket, close::TAKEN_OVER, None).await,
             () = &mut deadline => match phase {
                 Phase::Waiting { first: true } => return close_with(socket, close::POLICY, None).await,
                 Phase::Waiting { first: false } => return close_with(socket, close::NORMAL, None).await,
@@ -130,9 +141,9 @@ async fn drive<D: Dialogue>(
                     continue;
                 }
                 match dialogue.on_message(&text) {
-                    Ok(Run { frames, then }) => {
-                        on_run(dialogue);
-                        (frames.into_iter(), then, Instant::now())
+                    Ok(run) => {
+                        on_run(dialogue, &run);
+                        (run.frames.into_iter(), run.then, Instant::now())
                     }
                     Err(error) => return reject(socket, error).await,
                 }

@@ -5,6 +5,7 @@
 //! - [`protocol`]: client messages, bot frames, error sentences, close codes;
 //! - [`price`] and [`report_url`]: the two values a client sends that the bot shows back;
 //! - [`session`]: what a dialogue says and how it moves (no sockets, no clocks);
+//! - [`resume`]: the store of dialogues a reconnecting frontend can resume;
 //! - [`connection`]: the socket loop that paces a dialogue and enforces the timers;
 //! - [`server`]: routes, upgrade, connection limit, shutdown; [`demo`]: the demo pages;
 //! - [`metrics`]: the Prometheus metrics, funnel included;
@@ -19,6 +20,7 @@ pub mod metrics;
 pub mod price;
 pub mod protocol;
 pub mod report_url;
+pub mod resume;
 pub mod server;
 pub mod session;
 pub mod system;

@@ -17,7 +17,8 @@ use metrics_exporter_prometheus::{
 use crate::catalogue::{Locale, Report, State};
 use crate::connection::End;
 use crate::protocol::{Endpoint, ErrorKind, close};
-use crate::session::{Dialogue, EngagementDialogue, Outcome, PaymentDialogue};
+use crate::resume;
+use crate::session::{Dialogue, EngagementDialogue, Outcome, PaymentDialogue, Run};
 
 /// How a session ended, as a metric label: the close code the server sent, or
 /// `client_gone` when the client left first.
@@ -101,6 +102,7 @@ keyed! {
     Endpoint => |e| e as usize,
     Ending => Ending::index,
     ErrorKind => |k| k as usize,
+    resume::Outcome => |o| o as usize,
     Report => Report::index,
     Locale => Locale::index,
     State => State::index,
@@ -217,6 +219,8 @@ pub struct Metrics {
     purchases: Table<(Report, Locale), Counter>,
     links: Table<(Report, Locale), Counter>,
     client_errors: Table<ErrorKind, Counter>,
+    resumed: Table<Report, Counter>,
+    resume_attempts: Table<resume::Outcome, Counter>,
     time_to_purchase: Table<Report, Histogram>,
 }
 
@@ -290,6 +294,12 @@ impl Metrics {
             client_errors: Table::new(|k: ErrorKind| {
                 counter("chatbot_client_errors_total", &[("kind", k.name())])
             }),
+            resumed: Table::new(|r: Report| {
+                counter("chatbot_sessions_resumed_total", &[("report", r.slug())])
+            }),
+            resume_attempts: Table::new(|o: resume::Outcome| {
+                counter("chatbot_resume_attempts_total", &[("outcome", o.name())])
+            }),
             time_to_purchase: Table::new(|r: Report| {
                 recorder.register_histogram(
                     &key("chatbot_time_to_purchase_seconds", &[("report", r.slug())]),
@@ -353,6 +363,14 @@ impl Metrics {
             .record(after.as_secs_f64());
     }
 
+    /// A first message with a session id; `report` is the dialogue's.
+    pub fn resume_attempted(&self, report: Report, outcome: resume::Outcome) {
+        self.resume_attempts.get(outcome).increment(1);
+        if outcome == resume::Outcome::Resumed {
+            self.resumed.get(report).increment(1);
+        }
+    }
+
     pub fn link_issued(&self, report: Report, locale: Locale) {
         self.links.get((report, locale)).increment(1);
     }
@@ -380,22 +398,37 @@ fn describe(recorder: &PrometheusRecorder) {
 /// What a dialogue adds to the metrics, beyond what every session records.
 pub trait Tracked: Dialogue {
     /// A new run of frames begins (a step is entered, a link is about to be sent).
-    fn on_run(&self, metrics: &Metrics);
+    fn on_run(&self, run: &Run, metrics: &Metrics);
     /// The session ended after `took`.
     fn on_end(&self, metrics: &Metrics, end: &End, took: Duration);
+    /// The connection is gone: let go of what it held.
+    fn on_closed(&self) {}
 }
 
 impl Tracked for EngagementDialogue {
-    fn on_run(&self, metrics: &Metrics) {
-        if let EngagementDialogue::Talking(session) = self {
-            metrics.step_entered(session.state(), session.locale());
+    fn on_run(&self, run: &Run, metrics: &Metrics) {
+        if let EngagementDialogue::Talking(session, _) = self {
+            if let Some(outcome) = run.resume {
+                metrics.resume_attempted(session.state().report(), outcome);
+            }
+            // A chunk sent again on a resume is not a step entered again.
+            if !session.is_resumed() {
+                metrics.step_entered(session.state(), session.locale());
+            }
         }
+    }
+
+    fn on_closed(&self) {
+        self.release();
     }
 
     fn on_end(&self, metrics: &Metrics, end: &End, took: Duration) {
         match self {
-            EngagementDialogue::Talking(session)
-                if session.state().is_purchase() && end.code == Some(close::NORMAL) =>
+            // A purchase resumed is the same purchase: counted when it was first reached.
+            EngagementDialogue::Talking(session, _)
+                if session.state().is_purchase()
+                    && !session.is_resumed()
+                    && end.code == Some(close::NORMAL) =>
             {
                 metrics.purchased(session.state().report(), session.locale(), took);
             }
@@ -405,7 +438,7 @@ impl Tracked for EngagementDialogue {
 }
 
 impl Tracked for PaymentDialogue {
-    fn on_run(&self, _: &Metrics) {}
+    fn on_run(&self, _: &Run, _: &Metrics) {}
 
     fn on_end(&self, metrics: &Metrics, end: &End, _: Duration) {
         if let (

@@ -650,7 +650,7 @@ pub fn bot_frame(
 
 /// The frame that opens a dialogue whose frontend sent `session`:
 /// `{"session":"<id>","resumed":false}` or `{"session":"<id>","resumed":true,"from":N}`.
-pub fn session_frame(session: &str, from: Option<usize>) -> String {
+pub fn session_frame(session: &str, from: Option<u64>) -> String {
     let mut out = String::from(r#"{"session":"#);
     string_into(&mut out, session);
     match from {

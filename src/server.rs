@@ -20,10 +20,11 @@ use tokio_util::sync::CancellationToken;
 
 use crate::catalogue::Report;
 use crate::config::Config;
-use crate::connection;
+use crate::connection::{self, Stop};
 use crate::metrics::{Metrics, Tracked};
 use crate::protocol::{ClientError, Endpoint, close};
-use crate::session::{EngagementDialogue, PaymentDialogue};
+use crate::resume::{Owner, SessionStore};
+use crate::session::{EngagementDialogue, PaymentDialogue, Resumable};
 
 /// Buffer sizes of one WebSocket. Client messages are at most a few KiB and the bot's
 /// frames under one, so small buffers keep a held session cheap; they grow on demand.
@@ -35,6 +36,10 @@ const MAX_WRITE_BUFFER: usize = 64 * 1024;
 pub struct App {
     pub config: Config,
     pub metrics: Metrics,
+    /// Dialogues that can be resumed (shared with other servers of this process, if any).
+    pub sessions: Arc<SessionStore>,
+    /// Numbers connections, so the store tells an old one from the one that resumed.
+    connections: std::sync::atomic::AtomicU64,
     /// The reading path of each report (by `Report::index`), filled in once.
     reading_paths: Vec<Arc<str>>,
     /// Sessions running now, counted from the upgrade to the task's end; a watch, so
@@ -47,7 +52,7 @@ pub struct App {
 }
 
 impl App {
-    pub fn new(config: Config) -> Arc<App> {
+    pub fn new(config: Config, sessions: Arc<SessionStore>) -> Arc<App> {
         let reading_paths = Report::ALL
             .iter()
             .map(|r| Arc::from(config.reading_path_of(r.slug())))
@@ -55,6 +60,8 @@ impl App {
         Arc::new(App {
             config,
             metrics: Metrics::new(),
+            sessions,
+            connections: std::sync::atomic::AtomicU64::new(0),
             reading_paths,
             live: watch::Sender::new(0),
             shutdown: CancellationToken::new(),
@@ -180,8 +187,21 @@ async fn engagement(
     headers: HeaderMap,
     ws: WebSocketUpgrade,
 ) -> Response {
-    let dialogue = report_of(path).map(EngagementDialogue::Awaiting);
-    upgrade(app, &headers, ws, Endpoint::Engagement, dialogue)
+    let stop = Stop {
+        shutdown: app.shutdown.clone(),
+        taken_over: tokio_util::sync::CancellationToken::new(),
+    };
+    let resumable = Resumable {
+        store: app.sessions.clone(),
+        owner: Owner {
+            connection: app
+                .connections
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+            taken_over: stop.taken_over.clone(),
+        },
+    };
+    let dialogue = report_of(path).map(|r| EngagementDialogue::Awaiting(r, Some(resumable)));
+    upgrade(app, &headers, ws, Endpoint::Engagement, dialogue, stop)
 }
 
 async fn payment(
@@ -192,7 +212,11 @@ async fn payment(
 ) -> Response {
     let dialogue = report_of(path)
         .map(|report| PaymentDialogue::new(report, app.reading_paths[report.index()].clone()));
-    upgrade(app, &headers, ws, Endpoint::Payment, dialogue)
+    let stop = Stop {
+        shutdown: app.shutdown.clone(),
+        taken_over: tokio_util::sync::CancellationToken::new(),
+    };
+    upgrade(app, &headers, ws, Endpoint::Payment, dialogue, stop)
 }
 
 /// Upgrades with buffers sized for this protocol and runs the session in the upgrade's
@@ -203,6 +227,7 @@ fn upgrade<D: Tracked + Send + Sync + 'static>(
     ws: WebSocketUpgrade,
     endpoint: Endpoint,
     dialogue: Option<D>,
+    stop: Stop,
 ) -> Response {
     if !app.origin_allowed(headers) {
         return (StatusCode::FORBIDDEN, "origin not allowed\n").into_response();
@@ -220,7 +245,7 @@ fn upgrade<D: Tracked + Send + Sync + 'static>(
         .max_write_buffer_size(MAX_WRITE_BUFFER)
         .on_upgrade(move |mut socket| async move {
             app.metrics.connection_opened(endpoint);
-            session(&app, &mut socket, endpoint, dialogue).await;
+            session(&app, &mut socket, endpoint, dialogue, &stop).await;
             app.metrics.connection_closed(endpoint);
         })
 }
@@ -230,6 +255,7 @@ async fn session<D: Tracked + Send + Sync>(
     socket: &mut WebSocket,
     endpoint: Endpoint,
     dialogue: Option<D>,
+    stop: &Stop,
 ) {
     let Some(_slot) = app.claim() else {
         app.metrics.session_refused(endpoint);
@@ -251,14 +277,11 @@ async fn session<D: Tracked + Send + Sync>(
         );
         return;
     };
-    let end = connection::run(
-        socket,
-        &mut dialogue,
-        app.config.timing,
-        &app.shutdown,
-        |d| d.on_run(&app.metrics),
-    )
+    let end = connection::run(socket, &mut dialogue, app.config.timing, stop, |d, run| {
+        d.on_run(run, &app.metrics)
+    })
     .await;
+    dialogue.on_closed();
     let took = started.elapsed();
     if let Some(error) = &end.error {
         app.metrics.client_error(error.kind());
@@ -289,12 +312,25 @@ pub struct Server {
 impl Server {
     /// Binds `config.addr` (and `config.metrics_addr`) and starts serving in the background.
     pub async fn start(config: Config) -> std::io::Result<Server> {
+        let sessions = Arc::new(SessionStore::new(
+            config.resume_window,
+            config.max_stored_sessions,
+        ));
+        Server::start_with(config, sessions).await
+    }
+
+    /// Like [`Server::start`], over a given store of resumable dialogues: servers that share
+    /// one resume each other's dialogues (as instances behind a load balancer would).
+    pub async fn start_with(
+        config: Config,
+        sessions: Arc<SessionStore>,
+    ) -> std::io::Result<Server> {
         let listener = TcpListener::bind(config.addr).await?;
         let metrics_listener = match config.metrics_addr {
             Some(addr) => Some(TcpListener::bind(addr).await?),
             None => None,
         };
-        let app = App::new(config);
+        let app = App::new(config, sessions);
         let addr = listener.local_addr()?;
         let metrics_addr = metrics_listener
             .as_ref()
@@ -317,7 +353,10 @@ impl Server {
             let mut every = tokio::time::interval(Duration::from_secs(5));
             loop {
                 tokio::select! {
-                    _ = every.tick() => upkeep.metrics.upkeep(),
+                    _ = every.tick() => {
+                        upkeep.metrics.upkeep();
+                        upkeep.sessions.expire();
+                    }
                     () = upkeep.stop_accepting.cancelled() => return Ok(()),
                 }
             }

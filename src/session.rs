@@ -10,12 +10,15 @@ use crate::catalogue::{Chunk, Locale, Report, State};
 use crate::price::{self, Price, ShownCurrency};
 use crate::protocol::{self, Answer, ClientError, Fill, First, Payment, Status};
 use crate::report_url;
+use crate::resume::{self, Owner, SessionStore, Stored};
 
 /// A run of frames the socket loop sends, paced, and what follows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Run {
     pub frames: Vec<String>,
     pub then: Then,
+    /// On a first message with `session`: how its resume went.
+    pub resume: Option<resume::Outcome>,
 }
 
 /// What follows a run of frames.
@@ -47,6 +50,10 @@ pub struct Engagement {
     locale: Locale,
     price: Price,
     currency: ShownCurrency,
+    /// The index, among all of this dialogue's bot messages, of its chunk's first.
+    chunk_start: u32,
+    /// The current chunk was sent again on a resume (its step was entered before).
+    resumed: bool,
 }
 
 impl Engagement {
@@ -56,7 +63,46 @@ impl Engagement {
             locale: first.lang,
             price: first.price,
             currency: ShownCurrency::new(&first.currency, first.currency_code.as_deref()),
+            chunk_start: 0,
+            resumed: false,
         }
+    }
+
+    /// A stored dialogue, going on in `locale` (the resume message's `lang`).
+    pub fn restore(stored: Stored, locale: Locale) -> Engagement {
+        Engagement {
+            state: stored.state,
+            locale,
+            price: stored.price,
+            currency: stored.currency,
+            chunk_start: stored.chunk_start,
+            resumed: true,
+        }
+    }
+
+    /// What a store keeps of this dialogue.
+    pub fn stored(&self) -> Stored {
+        Stored {
+            state: self.state,
+            locale: self.locale,
+            price: self.price,
+            currency: self.currency.clone(),
+            chunk_start: self.chunk_start,
+        }
+    }
+
+    /// Whether the current chunk is one sent again on a resume, not a step entered anew.
+    pub fn is_resumed(&self) -> bool {
+        self.resumed
+    }
+
+    /// Where a resumed dialogue's frontend that has shown `received` messages goes on:
+    /// not before the current chunk, and not after its last message (the `waiting` one,
+    /// sent again for its quick replies). An index among all the dialogue's messages.
+    pub fn resume_from(&self, received: u64) -> u64 {
+        let first = u64::from(self.chunk_start);
+        let last = first + self.chunk().messages.len().saturating_sub(1) as u64;
+        received.clamp(first, last)
     }
 
     pub fn state(&self) -> State {
@@ -76,6 +122,9 @@ impl Engagement {
             self.locale = lang;
         }
         let chunk = self.chunk();
+        let sent = u32::try_from(chunk.messages.len()).unwrap_or(u32::MAX);
+        self.chunk_start = self.chunk_start.saturating_add(sent);
+        self.resumed = false;
         let offered = answer
             .option
             .as_deref()
@@ -124,30 +173,99 @@ impl Engagement {
         Run {
             frames,
             then: if purchase { Then::Close } else { Then::Wait },
+            resume: None,
         }
     }
 }
 
+/// A connection's way to the resume store, for dialogues whose frontend opts in.
+#[derive(Debug, Clone)]
+pub struct Resumable {
+    pub store: Arc<SessionStore>,
+    pub owner: Owner,
+}
+
 /// `/ws/chat/<report>`: waits for the first message, then walks the steps.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub enum EngagementDialogue {
     /// Connected; the first message has not come yet.
-    Awaiting(Report),
-    /// The dialogue runs.
-    Talking(Engagement),
+    Awaiting(Report, Option<Resumable>),
+    /// The dialogue runs; `saved` where its frontend sent a `session` id.
+    Talking(Engagement, Option<(Box<str>, Resumable)>),
+}
+
+impl EngagementDialogue {
+    pub fn new(report: Report) -> EngagementDialogue {
+        EngagementDialogue::Awaiting(report, None)
+    }
+
+    /// The first message: a new dialogue, or a stored one resumed.
+    fn begin(
+        report: Report,
+        resumable: Option<Resumable>,
+        text: &str,
+    ) -> Result<(EngagementDialogue, Run), ClientError> {
+        let first = First::parse(text)?;
+        let (Some(asked), Some(resumable)) = (first.resume.clone(), resumable) else {
+            let session = Engagement::start(report, &first);
+            let run = session.run(0);
+            return Ok((EngagementDialogue::Talking(session, None), run));
+        };
+        let id = asked.session;
+        let claimed = resumable.store.claim(&id, report, resumable.owner.clone());
+        let (session, run) = match claimed {
+            Ok(stored) => {
+                let session = Engagement::restore(stored, first.lang);
+                let from = session.resume_from(asked.received);
+                let mut run = session.run((from - u64::from(session.chunk_start)) as usize);
+                run.frames
+                    .insert(0, protocol::session_frame(&id, Some(from)));
+                run.resume = Some(resume::Outcome::Resumed);
+                (session, run)
+            }
+            Err(outcome) => {
+                let session = Engagement::start(report, &first);
+                let mut run = session.run(0);
+                run.frames.insert(0, protocol::session_frame(&id, None));
+                run.resume = Some(outcome);
+                (session, run)
+            }
+        };
+        resumable
+            .store
+            .save(&id, &resumable.owner, session.stored());
+        tracing::debug!(
+            session = resume::shown(&id),
+            outcome = run.resume.map(resume::Outcome::name),
+            "first message with a session id"
+        );
+        Ok((
+            EngagementDialogue::Talking(session, Some((id, resumable))),
+            run,
+        ))
+    }
+
+    /// The dialogue's connection ended: a stored dialogue waits for its resume.
+    pub fn release(&self) {
+        if let EngagementDialogue::Talking(_, Some((id, resumable))) = self {
+            resumable.store.release(id, &resumable.owner);
+        }
+    }
 }
 
 impl Dialogue for EngagementDialogue {
     fn on_message(&mut self, text: &str) -> Result<Run, ClientError> {
         match self {
-            EngagementDialogue::Awaiting(report) => {
-                let session = Engagement::start(*report, &First::parse(text)?);
-                let run = session.run(0);
-                *self = EngagementDialogue::Talking(session);
+            EngagementDialogue::Awaiting(report, resumable) => {
+                let (dialogue, run) = Self::begin(*report, resumable.take(), text)?;
+                *self = dialogue;
                 Ok(run)
             }
-            EngagementDialogue::Talking(session) => {
+            EngagementDialogue::Talking(session, saved) => {
                 session.answer(&Answer::parse(text)?);
+                if let Some((id, resumable)) = saved {
+                    resumable.store.save(id, &resumable.owner, session.stored());
+                }
                 Ok(session.run(0))
             }
         }
@@ -159,15 +277,15 @@ impl Dialogue for EngagementDialogue {
 
     fn report(&self) -> Report {
         match self {
-            EngagementDialogue::Awaiting(report) => *report,
-            EngagementDialogue::Talking(session) => session.state.report(),
+            EngagementDialogue::Awaiting(report, _) => *report,
+            EngagementDialogue::Talking(session, _) => session.state.report(),
         }
     }
 
     fn position(&self) -> (Option<Locale>, Option<&'static str>) {
         match self {
-            EngagementDialogue::Awaiting(_) => (None, None),
-            EngagementDialogue::Talking(s) => (Some(s.locale), Some(s.state.name())),
+            EngagementDialogue::Awaiting(..) => (None, None),
+            EngagementDialogue::Talking(s, _) => (Some(s.locale), Some(s.state.name())),
         }
     }
 }
@@ -216,6 +334,7 @@ impl Outcome {
         Run {
             frames,
             then: Then::Close,
+            resume: None,
         }
     }
 }
@@ -240,6 +359,7 @@ impl Dialogue for PaymentDialogue {
             return Answer::parse(text).map(|_| Run {
                 frames: Vec::new(),
                 then: Then::Close,
+                resume: None,
             });
         };
         let report = *report;
@@ -309,14 +429,14 @@ mod tests {
 
     #[test]
     fn nothing_is_said_before_the_first_message() {
-        let dialogue = EngagementDialogue::Awaiting(Report::ALL[0]);
+        let dialogue = EngagementDialogue::new(Report::ALL[0]);
         assert_eq!(dialogue.position(), (None, None));
     }
 
     #[test]
     fn a_chunk_is_sending_until_its_last_message_which_waits_with_the_options() {
         let report = Report::ALL[0];
-        let mut dialogue = EngagementDialogue::Awaiting(report);
+        let mut dialogue = EngagementDialogue::new(report);
         dialogue
             .on_message(&first("en", json!(5), "USD", None))
             .unwrap();
@@ -415,7 +535,7 @@ mod tests {
 
     #[test]
     fn the_price_is_shown_in_the_locale_format() {
-        let mut dialogue = EngagementDialogue::Awaiting(Report::ALL[0]);
+        let mut dialogue = EngagementDialogue::new(Report::ALL[0]);
         let mut run = dialogue
             .on_message(&first("pl", json!(19.99), "zł", None))
             .unwrap();

@@ -12,9 +12,11 @@ mod common;
 mod devtools;
 
 use std::collections::BTreeSet;
+use std::sync::Arc;
 use std::time::Duration;
 
 use chatbot::catalogue::{Locale, Report};
+use chatbot::resume::SessionStore;
 use chatbot::{Config, Server};
 use devtools::Browser;
 use serde_json::{Value, json};
@@ -530,10 +532,12 @@ async fn links_prefill_the_form_and_bad_input_is_caught() {
     server.shutdown().await;
 }
 
-/// Starts a server on `addr` (the port a stopped one used), retrying while it is taken.
-async fn restart_on(addr: std::net::SocketAddr) -> Server {
+/// Starts a server on `addr` (the port a stopped one used) over the stopped one's store
+/// of resumable dialogues (as instances sharing one store would), retrying while the
+/// port is taken.
+async fn restart_on(addr: std::net::SocketAddr, store: &Arc<SessionStore>) -> Server {
     for _ in 0..100 {
-        if let Ok(server) = Server::start(Config { addr, ..config() }).await {
+        if let Ok(server) = Server::start_with(Config { addr, ..config() }, store.clone()).await {
             return server;
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
@@ -546,9 +550,10 @@ async fn a_server_restart_mid_dialogue_is_resumed() {
     let Some(binary) = chromium("a_server_restart_mid_dialogue_is_resumed") else {
         return;
     };
-    // NOTE for the resume store: the second server must see the first one's sessions
-    // (PROTOCOL.md: a shared store); if the store is per process, hand it to both here.
-    let mut server = common::server(config()).await;
+    let store = Arc::new(SessionStore::new(Duration::from_secs(1800), 1000));
+    let mut server = Server::start_with(config(), store.clone())
+        .await
+        .expect("server starts");
     let addr = server.addr();
     let mut page = Browser::launch(&binary).await;
     for (viewport, device) in [(PHONE, "phone"), (DESKTOP, "desktop")] {
@@ -589,7 +594,7 @@ async fn a_server_restart_mid_dialogue_is_resumed() {
             .await;
 
         // Start it again on the same port: the dialogue resumes where it was.
-        server = restart_on(addr).await;
+        server = restart_on(addr, &store).await;
         page.until("document.body.dataset.state === 'open' && document.body.dataset.botStatus === 'waiting'").await;
         let frames = page
             .eval("[...document.querySelectorAll('#frames .frame.in code')].map((c) => c.textContent)")

@@ -25,7 +25,7 @@ const DEFAULT: Timing = Timing {
 };
 
 fn engagement(report: Report) -> EngagementDialogue {
-    EngagementDialogue::Awaiting(report)
+    EngagementDialogue::new(report)
 }
 
 fn payment(report: Report) -> PaymentDialogue {
@@ -361,7 +361,7 @@ impl chatbot::session::Dialogue for Buggy {
         text: &str,
     ) -> Result<chatbot::session::Run, chatbot::protocol::ClientError> {
         assert!(
-            matches!(self.0, EngagementDialogue::Awaiting(_)),
+            matches!(self.0, EngagementDialogue::Awaiting(..)),
             "a bug in the dialogue"
         );
         self.0.on_message(text)

@@ -67,7 +67,7 @@ fn transcript(report: Report) -> String {
                     format!("answers {}, then default ones", route.join(" "))
                 };
                 let _ = writeln!(out, "\n## {} · {visitor} · {answers}", locale.code());
-                let mut dialogue = EngagementDialogue::Awaiting(report);
+                let mut dialogue = EngagementDialogue::new(report);
                 let first = serde_json::json!({"lang": locale.code(), "is_new_visitor": new_visitor, "price": 19.99, "currency": currency(locale)});
                 let mut run = dialogue.on_message(&first.to_string()).unwrap();
                 let mut answers = plan.iter().copied().chain(std::iter::repeat(None));

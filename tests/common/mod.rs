@@ -167,7 +167,11 @@ pub async fn in_memory<D: Dialogue + Send + Sync + 'static>(
     let client = WebSocketStream::from_raw_socket(client, Role::Client, None).await;
     let task = tokio::spawn(async move {
         let mut pipe = Pipe(server);
-        connection::run(&mut pipe, &mut dialogue, timing, &shutdown, |_| {}).await
+        let stop = connection::Stop {
+            shutdown,
+            ..Default::default()
+        };
+        connection::run(&mut pipe, &mut dialogue, timing, &stop, |_, _| {}).await
     });
     (client, task)
 }
