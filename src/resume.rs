@@ -171,14 +171,12 @@ impl SessionStore {
             }
             Some(_) => return,
             None => {
-                if inner.entries.len() >= self.capacity {
-                    if let Some((_, oldest)) = inner.by_age.pop_first() {
-                        if let Some(entry) = inner.entries.remove(&oldest) {
-                            if let Some(old) = entry.live {
-                                old.taken_over.cancel();
-                            }
-                        }
-                    }
+                // Full: the oldest dialogue makes room (and its connection, if any, ends).
+                if inner.entries.len() >= self.capacity
+                    && let Some((_, oldest)) = inner.by_age.pop_first()
+                    && let Some(old) = inner.entries.remove(&oldest).and_then(|e| e.live)
+                {
+                    old.taken_over.cancel();
                 }
                 inner.entries.insert(
                     id.into(),
@@ -198,15 +196,14 @@ impl SessionStore {
     pub fn release(&self, id: &str, owner: &Owner) {
         let now = Instant::now();
         let mut inner = self.lock();
-        if let Some(entry) = inner.entries.get_mut(id) {
-            if entry
+        if let Some(entry) = inner.entries.get_mut(id)
+            && entry
                 .live
                 .as_ref()
                 .is_some_and(|o| o.connection == owner.connection)
-            {
-                entry.live = None;
-                inner.touch(id, now);
-            }
+        {
+            entry.live = None;
+            inner.touch(id, now);
         }
     }
 
@@ -246,4 +243,44 @@ impl SessionStore {
 /// resume it.
 pub fn shown(id: &str) -> &str {
     id.get(..6).unwrap_or(id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stored(report: Report) -> Stored {
+        Stored {
+            state: report.start(true),
+            locale: Locale::ALL[0],
+            price: Price::new(1.0).unwrap(),
+            currency: ShownCurrency::AsSent("X".into()),
+            chunk_start: 0,
+        }
+    }
+
+    fn owner(connection: u64) -> Owner {
+        Owner {
+            connection,
+            taken_over: CancellationToken::new(),
+        }
+    }
+
+    #[test]
+    fn the_oldest_dialogue_makes_room_and_closed_ones_expire() {
+        let store = SessionStore::new(Duration::from_secs(60), 2);
+        let report = Report::ALL[0];
+        for (i, id) in ["a", "b", "c"].iter().enumerate() {
+            let o = owner(i as u64);
+            store.save(id, &o, stored(report));
+            store.release(id, &o);
+        }
+        assert_eq!(store.len(), 2);
+        assert_eq!(store.claim("a", report, owner(9)), Err(Outcome::Unknown));
+        assert!(store.claim("c", report, owner(10)).is_ok());
+        assert_eq!(
+            store.claim("b", Report::ALL[1], owner(11)),
+            Err(Outcome::OtherReport)
+        );
+    }
 }

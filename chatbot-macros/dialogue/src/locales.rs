@@ -22,9 +22,11 @@ pub const CATALOGUE_FILE: &str = "catalogue.toml";
 struct RawCatalogue {
     locales: Map<RawLocale>,
     #[serde(default)]
-    currencies:
-        Option<Map<IndexMap<Spanned<String>, Spanned<IndexMap<Spanned<String>, Spanned<String>>>>>>,
+    currencies: Option<Map<CurrencyWords>>,
 }
+
+/// `[currencies.<CODE>]`: per locale code, a word per plural category.
+type CurrencyWords = IndexMap<Spanned<String>, Spanned<IndexMap<Spanned<String>, Spanned<String>>>>;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
