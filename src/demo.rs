@@ -87,15 +87,33 @@ impl Kind {
             Kind::Success => "success",
         }
     }
+
+    /// The catalogue's word for this demo.
+    fn ui_key(self) -> &'static str {
+        match self {
+            Kind::Engagement => "sales_chat",
+            Kind::Success => "post_payment_chat",
+        }
+    }
+
+    /// The other demo of the same report, linked from the header.
+    fn other(self) -> Kind {
+        match self {
+            Kind::Engagement => Kind::Success,
+            Kind::Success => Kind::Engagement,
+        }
+    }
 }
 
-/// The locale a page is first drawn in: `?lang=` if it names one, else English. The
-/// script redraws the chrome whenever the visitor picks another language.
+/// The locale a page is first drawn in: `?lang=` if it names one, else English (or the
+/// catalogue's first locale, should it have no English). The script redraws the chrome
+/// whenever the visitor picks another language.
 fn page_locale(query: Option<&str>) -> Locale {
     form_urlencoded::parse(query.unwrap_or("").as_bytes())
         .find(|(key, _)| key == "lang")
         .and_then(|(_, value)| Locale::from_code(&value))
-        .unwrap_or(Locale::En)
+        .or_else(|| Locale::from_code("en"))
+        .unwrap_or(Locale::ALL[0])
 }
 
 /// What the script needs of the catalogue, embedded in the page as JSON.
@@ -162,6 +180,7 @@ impl Chrome {
 #[derive(Template)]
 #[template(path = "engagement.html")]
 struct EngagementPage {
+    kind: Kind,
     chrome: Chrome,
     report: Report,
     data: PageData,
@@ -171,6 +190,7 @@ struct EngagementPage {
 #[derive(Template)]
 #[template(path = "success.html")]
 struct SuccessPage {
+    kind: Kind,
     chrome: Chrome,
     report: Report,
     data: PageData,
@@ -217,6 +237,7 @@ fn chat_page(kind: &str, id: &str, query: Option<&str>) -> Response {
         Kind::Engagement => render(
             StatusCode::OK,
             &EngagementPage {
+                kind,
                 chrome,
                 report,
                 data,
@@ -226,6 +247,7 @@ fn chat_page(kind: &str, id: &str, query: Option<&str>) -> Response {
         Kind::Success => render(
             StatusCode::OK,
             &SuccessPage {
+                kind,
                 chrome,
                 report,
                 data,
