@@ -10,12 +10,9 @@
 mod common;
 
 use std::path::Path;
-use std::process::Stdio;
-use std::time::Duration;
 
 use common::{Seen, chunk, closed, frame, next, send};
 use serde_json::json;
-use tokio::io::{AsyncBufReadExt, BufReader};
 
 #[tokio::test]
 async fn a_fourth_locale_is_served_with_no_rust_change() {
@@ -34,32 +31,11 @@ async fn a_fourth_locale_is_served_with_no_rust_change() {
         "the server builds over the four-locale catalogue"
     );
 
-    let mut child = tokio::process::Command::new(target.join("debug/chatbot"))
-        .args([
-            "--addr",
-            "127.0.0.1:0",
-            "--interval-ms",
-            "0",
-            "--log-format",
-            "json",
-        ])
-        .env("RUST_LOG", "info")
-        .stderr(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("the server starts");
-    let mut lines = BufReader::new(child.stderr.take().expect("stderr")).lines();
-    let addr = tokio::time::timeout(Duration::from_secs(30), async {
-        while let Some(line) = lines.next_line().await.expect("log line") {
-            let log: serde_json::Value = serde_json::from_str(&line).expect("JSON log lines");
-            if let Some(addr) = log["addr"].as_str() {
-                return addr.to_owned();
-            }
-        }
-        panic!("no serving line")
-    })
-    .await
-    .expect("serving");
+    let (_child, addr, _log) = common::spawn_binary(
+        &target.join("debug/chatbot"),
+        &["--addr", "127.0.0.1:0", "--interval-ms", "0"],
+    )
+    .await;
 
     // The whole dialogue in German, typed answers included, with the price declined.
     let url = format!("ws://{addr}/ws/chat/mini");

@@ -3,7 +3,6 @@
 
 mod common;
 
-use std::process::Stdio;
 use std::time::Duration;
 
 use chatbot::Config;
@@ -11,7 +10,6 @@ use chatbot::catalogue::{Locale, Report};
 use chatbot::config::GraphFormat;
 use common::*;
 use serde_json::json;
-use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::http::HeaderValue;
 
@@ -314,34 +312,18 @@ fn the_readme_graph_is_the_command_output() {
 
 #[tokio::test]
 async fn the_binary_serves_and_exits_0_on_sigterm_closing_sessions_with_1001() {
-    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_chatbot"))
-        .args([
+    let (mut child, addr, mut lines) = spawn_binary(
+        std::path::Path::new(env!("CARGO_BIN_EXE_chatbot")),
+        &[
             "--addr",
             "127.0.0.1:0",
             "--interval-ms",
             "0",
             "--shutdown-grace-s",
             "5",
-            "--log-format",
-            "json",
-        ])
-        .env("RUST_LOG", "info")
-        .stderr(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-    let addr = tokio::time::timeout(Duration::from_secs(30), async {
-        while let Some(line) = lines.next_line().await.unwrap() {
-            let log: serde_json::Value = serde_json::from_str(&line).expect("JSON log lines");
-            if let Some(addr) = log["addr"].as_str() {
-                return addr.to_owned();
-            }
-        }
-        panic!("no serving line")
-    })
-    .await
-    .unwrap();
+        ],
+    )
+    .await;
     let (mut socket, _) = tokio_tungstenite::connect_async(format!("ws://{addr}/ws/chat/travel"))
         .await
         .unwrap();

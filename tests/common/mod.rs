@@ -320,3 +320,38 @@ pub fn sample(metrics: &str, name: &str, labels: &[(&str, &str)]) -> Option<f64>
             .flatten()
         })
 }
+
+/// The server binary at `path` started with `args` and JSON logs: the process, the
+/// address it serves on (read from its "serving" log line) and the rest of its log.
+pub async fn spawn_binary(
+    path: &std::path::Path,
+    args: &[&str],
+) -> (
+    tokio::process::Child,
+    String,
+    tokio::io::Lines<tokio::io::BufReader<tokio::process::ChildStderr>>,
+) {
+    use tokio::io::AsyncBufReadExt;
+    let mut child = tokio::process::Command::new(path)
+        .args(args)
+        .args(["--log-format", "json"])
+        .env("RUST_LOG", "info")
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("the server starts");
+    let stderr = child.stderr.take().expect("stderr");
+    let mut lines = tokio::io::BufReader::new(stderr).lines();
+    let addr = tokio::time::timeout(Duration::from_secs(30), async {
+        while let Some(line) = lines.next_line().await.expect("log line") {
+            let log: Value = serde_json::from_str(&line).expect("JSON log lines");
+            if let Some(addr) = log["addr"].as_str() {
+                return addr.to_owned();
+            }
+        }
+        panic!("no serving line")
+    })
+    .await
+    .expect("serving within 30 s");
+    (child, addr, lines)
+}
