@@ -89,6 +89,15 @@ impl App {
         self.shutdown.cancel();
     }
 
+    /// What can end a new connection from outside: this server's shutdown, and (for a
+    /// resumable dialogue) a newer connection that takes it over.
+    fn stop(&self) -> Stop {
+        Stop {
+            shutdown: self.shutdown.clone(),
+            taken_over: CancellationToken::new(),
+        }
+    }
+
     /// Claims a connection slot, unless the server is at its limit.
     fn claim(self: &Arc<Self>) -> Option<Slot> {
         let max = self.config.max_connections;
@@ -187,10 +196,7 @@ async fn engagement(
     headers: HeaderMap,
     ws: WebSocketUpgrade,
 ) -> Response {
-    let stop = Stop {
-        shutdown: app.shutdown.clone(),
-        taken_over: tokio_util::sync::CancellationToken::new(),
-    };
+    let stop = app.stop();
     let resumable = Resumable {
         store: app.sessions.clone(),
         owner: Owner {
@@ -212,10 +218,7 @@ async fn payment(
 ) -> Response {
     let dialogue = report_of(path)
         .map(|report| PaymentDialogue::new(report, app.reading_paths[report.index()].clone()));
-    let stop = Stop {
-        shutdown: app.shutdown.clone(),
-        taken_over: tokio_util::sync::CancellationToken::new(),
-    };
+    let stop = app.stop();
     upgrade(app, &headers, ws, Endpoint::Payment, dialogue, stop)
 }
 
