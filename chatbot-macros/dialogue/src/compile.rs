@@ -15,6 +15,9 @@ use crate::model::{
 };
 use crate::text::{self, Piece};
 
+/// Most quick replies a step may offer (typed answers store the reply's index in a byte).
+const MAX_OPTIONS: usize = 255;
+
 /// The file of a report folder that holds its structure.
 pub const STRUCTURE_FILE: &str = "dialogue.toml";
 
@@ -511,6 +514,18 @@ fn check_structure(source: &Source, raw: &RawDialogue, errors: &mut Errors) -> O
                 format!(
                     "every waiting message needs at least one quick reply, so that it can be answered in one tap: add e.g. `options = [{{ id = \"yes\", next = \"{next}\" }}]` and its label in every locale file"
                 ),
+            );
+        }
+        if let Some(list) = step
+            .options
+            .as_ref()
+            .filter(|o| o.get_ref().len() > MAX_OPTIONS)
+        {
+            errors.at(
+                source,
+                list.span(),
+                format!("step `{name}` offers more than {MAX_OPTIONS} quick replies"),
+                "a visitor can read a handful of buttons: keep the few that matter".into(),
             );
         }
         let unclear = match (&step.unclear, purchase) {
