@@ -80,6 +80,11 @@ pub struct ServerArgs {
     /// Most dialogues kept for resuming; past it the oldest is dropped first.
     #[arg(long, env = "CHATBOT_MAX_STORED_SESSIONS", default_value_t = defaults::MAX_STORED_SESSIONS, value_parser = clap::value_parser!(u64).range(1..))]
     pub max_stored_sessions: u64,
+    /// Where resumable dialogues are kept: `memory` (this process only; survives dropped
+    /// connections, not a restart) or a Redis URL, `redis://host:port/db`, shared by every
+    /// instance behind one load balancer (see docs/deploy.md).
+    #[arg(long, env = "CHATBOT_SESSION_STORE", default_value = "memory")]
+    pub session_store: String,
     /// Seconds open sessions get to close (1001) on shutdown before the process exits.
     #[arg(long, env = "CHATBOT_SHUTDOWN_GRACE_S", default_value_t = defaults::SHUTDOWN_GRACE_S)]
     pub shutdown_grace_s: u64,
@@ -115,6 +120,8 @@ pub enum ConfigError {
         "--reading-path must start with a single `/` and hold no `?`, `#`, `\\`, spaces or control characters (got {0:?})"
     )]
     ReadingPath(String),
+    #[error("--session-store must be `memory` or a `redis://host:port/db` URL (got {0:?})")]
+    SessionStore(String),
 }
 
 /// The validated configuration the server runs with.
@@ -130,6 +137,8 @@ pub struct Config {
     /// How long a closed dialogue can be resumed, and how many are kept.
     pub resume_window: Duration,
     pub max_stored_sessions: usize,
+    /// The Redis URL of a shared session store; `None` keeps dialogues in process.
+    pub session_store: Option<String>,
     /// Lower-case origins without a trailing `/`; `None` allows every origin.
     pub allowed_origins: Option<Vec<String>>,
     pub metrics_addr: Option<SocketAddr>,
@@ -146,6 +155,11 @@ impl Config {
         if !path.starts_with('/') || path.starts_with("//") || path.contains(bad) {
             return Err(ConfigError::ReadingPath(path.clone()));
         }
+        let session_store = match args.session_store.trim() {
+            "memory" => None,
+            url if redis::Client::open(url).is_ok() => Some(url.to_owned()),
+            other => return Err(ConfigError::SessionStore(other.to_owned())),
+        };
         let max_connections = match (args.max_connections, open_files) {
             (Some(n), _) => n,
             // Keep room for the listener, log files, metrics and accepted-but-refused sockets.
@@ -165,6 +179,7 @@ impl Config {
             shutdown_grace: Duration::from_secs(args.shutdown_grace_s),
             resume_window: Duration::from_secs(args.resume_window_s),
             max_stored_sessions: usize::try_from(args.max_stored_sessions).unwrap_or(usize::MAX),
+            session_store,
             allowed_origins: args.allowed_origins.as_ref().map(|list| {
                 list.iter()
                     .map(|o| o.trim().trim_end_matches('/').to_ascii_lowercase())
@@ -191,6 +206,7 @@ impl Config {
             shutdown_grace: Duration::from_secs(defaults::SHUTDOWN_GRACE_S),
             resume_window: Duration::from_secs(defaults::RESUME_WINDOW_S),
             max_stored_sessions: defaults::MAX_STORED_SESSIONS as usize,
+            session_store: None,
             allowed_origins: None,
             metrics_addr: None,
         }

@@ -140,6 +140,7 @@ async fn drive<D: Dialogue>(
                     }
                     continue;
                 }
+                dialogue.prepare(&text).await;
                 match dialogue.on_message(&text) {
                     Ok(run) => {
                         on_run(dialogue, &run);

@@ -5,7 +5,8 @@
 //! - [`protocol`]: client messages, bot frames, error sentences, close codes;
 //! - [`price`] and [`report_url`]: the two values a client sends that the bot shows back;
 //! - [`session`]: what a dialogue says and how it moves (no sockets, no clocks);
-//! - [`resume`]: the store of dialogues a reconnecting frontend can resume;
+//! - [`resume`]: the store of dialogues a reconnecting frontend can resume, shared
+//!   between instances through [`redis_store`] when configured;
 //! - [`connection`]: the socket loop that paces a dialogue and enforces the timers;
 //! - [`server`]: routes, upgrade, connection limit, shutdown; [`demo`]: the demo pages;
 //! - [`metrics`]: the Prometheus metrics, funnel included;
@@ -19,6 +20,7 @@ pub mod graph;
 pub mod metrics;
 pub mod price;
 pub mod protocol;
+pub mod redis_store;
 pub mod report_url;
 pub mod resume;
 pub mod server;
@@ -33,10 +35,10 @@ pub use server::Server;
 pub enum Error {
     #[error(transparent)]
     Config(#[from] config::ConfigError),
-    #[error("cannot listen on {addr}: {source}")]
-    Bind {
+    #[error("cannot start on {addr}: {source}")]
+    Start {
         addr: std::net::SocketAddr,
-        source: std::io::Error,
+        source: server::StartError,
     },
     #[error(transparent)]
     Graph(#[from] graph::GraphError),
@@ -65,7 +67,7 @@ pub fn run(cli: config::Cli) -> Result<(), Error> {
     let result = runtime.block_on(async {
         // Listen for signals before anyone can know the server is up.
         let stop = system::shutdown_signal();
-        let server = Server::start(config.clone()).await.map_err(|source| Error::Bind { addr: config.addr, source })?;
+        let server = Server::start(config.clone()).await.map_err(|source| Error::Start { addr: config.addr, source })?;
         tracing::info!(addr = %server.addr(), max_connections = config.max_connections, "serving; demo pages at http://{}/", server.addr());
         stop.await;
         tracing::info!(live_sessions = server.live_sessions(), "shutting down");

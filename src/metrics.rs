@@ -202,6 +202,12 @@ const METRICS: &[(&str, Kind, Option<metrics::Unit>, &str)] = &[
         "Bad client messages, by kind.",
     ),
     (
+        "chatbot_session_store_failures_total",
+        Kind::Counter,
+        None,
+        "Writes to and reads from the shared session store (Redis) that failed or were dropped.",
+    ),
+    (
         "chatbot_time_to_purchase_seconds",
         Kind::Histogram,
         Some(metrics::Unit::Seconds),
@@ -221,6 +227,7 @@ pub struct Metrics {
     client_errors: Table<ErrorKind, Counter>,
     resumed: Table<Report, Counter>,
     resume_attempts: Table<resume::Outcome, Counter>,
+    store_failures: Counter,
     time_to_purchase: Table<Report, Histogram>,
 }
 
@@ -300,6 +307,7 @@ impl Metrics {
             resume_attempts: Table::new(|o: resume::Outcome| {
                 counter("chatbot_resume_attempts_total", &[("outcome", o.name())])
             }),
+            store_failures: counter("chatbot_session_store_failures_total", &[]),
             time_to_purchase: Table::new(|r: Report| {
                 recorder.register_histogram(
                     &key("chatbot_time_to_purchase_seconds", &[("report", r.slug())]),
@@ -308,6 +316,11 @@ impl Metrics {
             }),
             handle,
         }
+    }
+
+    /// The shared store's failures so far (it counts them itself: it knows no metrics).
+    pub fn store_failures(&self, total: u64) {
+        self.store_failures.absolute(total);
     }
 
     /// The Prometheus text exposition of every metric.

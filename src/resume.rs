@@ -6,16 +6,21 @@
 //! starts), never a task: the dialogue machine is deterministic, so every message is
 //! rebuilt from it. Entries expire a window after their last write or close, and past the
 //! cap the oldest is evicted first. Ids are bearer secrets: logs show a prefix only.
+//!
+//! With Redis ([`SessionStore::with_redis`]) every write also goes to Redis, where every
+//! instance finds it; a resume reads Redis first. A claim is announced, so the instance
+//! holding the older connection closes it (4000) and forgets its own copy.
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
 
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
-use crate::catalogue::{Locale, Report, State};
+use crate::catalogue::{Currency, Locale, Report, State};
 use crate::price::{Price, ShownCurrency};
+use crate::redis_store::{RedisStore, RedisUrlError};
 
 /// What is kept of a resumable dialogue.
 #[derive(Debug, Clone, PartialEq)]
@@ -26,6 +31,54 @@ pub struct Stored {
     pub currency: ShownCurrency,
     /// The index, among all the dialogue's bot messages, of its current chunk's first.
     pub chunk_start: u32,
+}
+
+impl Stored {
+    /// One line for a shared store: `1 <report> <step> <locale> <chunk> <price> <K|A> <currency>`,
+    /// tab-separated, the currency (code, or the text as sent) last. Steps go by name, so a
+    /// deploy that renames one forgets its dialogues instead of misplacing them.
+    pub fn encode(&self) -> String {
+        let (kind, currency) = match &self.currency {
+            ShownCurrency::Known(c) => ('K', c.code()),
+            ShownCurrency::AsSent(text) => ('A', &**text),
+        };
+        format!(
+            "1\t{}\t{}\t{}\t{}\t{}\t{kind}\t{currency}",
+            self.state.report().slug(),
+            self.state.name(),
+            self.locale.code(),
+            self.chunk_start,
+            self.price.value(),
+        )
+    }
+
+    /// The dialogue [`Stored::encode`] wrote, if this catalogue still has its step.
+    pub fn decode(line: &str) -> Option<Stored> {
+        let mut fields = line.splitn(8, '\t');
+        if fields.next()? != "1" {
+            return None;
+        }
+        let report = Report::from_slug(fields.next()?)?;
+        let step = fields.next()?;
+        let state = State::ALL
+            .into_iter()
+            .find(|s| s.report() == report && s.name() == step)?;
+        let locale = Locale::from_code(fields.next()?)?;
+        let chunk_start = fields.next()?.parse().ok()?;
+        let price = Price::new(fields.next()?.parse().ok()?)?;
+        let currency = match (fields.next()?, fields.next()?) {
+            ("K", code) => ShownCurrency::Known(Currency::from_code(code)?),
+            ("A", text) => ShownCurrency::AsSent(text.into()),
+            _ => return None,
+        };
+        Some(Stored {
+            state,
+            locale,
+            price,
+            currency,
+            chunk_start,
+        })
+    }
 }
 
 /// How a resume attempt went, as counted in the metrics.
@@ -106,20 +159,118 @@ impl Inner {
     }
 }
 
-/// The in-process store of resumable dialogues.
+/// The store of resumable dialogues: in process, and in Redis when one is configured.
 #[derive(Debug)]
 pub struct SessionStore {
     inner: Mutex<Inner>,
     window: Duration,
     capacity: usize,
+    redis: Option<RedisStore>,
+}
+
+/// What a shared store said about an id before its claim: see [`SessionStore::fetch`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fetched {
+    /// Nothing to ask (in-process store, or the dialogue is open here), or Redis answered.
+    Ready,
+    /// Redis did not answer.
+    Unavailable,
 }
 
 impl SessionStore {
+    /// The in-process store: no set-up; survives dropped connections, not a restart.
     pub fn new(window: Duration, capacity: usize) -> SessionStore {
         SessionStore {
             inner: Mutex::new(Inner::default()),
             window,
             capacity: capacity.max(1),
+            redis: None,
+        }
+    }
+
+    /// A store shared through Redis at `url` by every instance that names it. Connects
+    /// lazily: Redis being down now is no error. Needs a Tokio runtime.
+    pub fn with_redis(
+        window: Duration,
+        capacity: usize,
+        url: &str,
+    ) -> Result<Arc<SessionStore>, RedisUrlError> {
+        let mut failed = None;
+        let store = Arc::new_cyclic(|me: &Weak<SessionStore>| {
+            let me = me.clone();
+            let taken_over = move |id: &str| {
+                if let Some(store) = me.upgrade() {
+                    store.taken_elsewhere(id);
+                }
+            };
+            let redis = RedisStore::open(url, window, taken_over)
+                .map_err(|e| failed = Some(e))
+                .ok();
+            SessionStore {
+                redis,
+                ..SessionStore::new(window, capacity)
+            }
+        });
+        match failed {
+            Some(error) => Err(error),
+            None => Ok(store),
+        }
+    }
+
+    /// Before a claim of `id`: with Redis, and unless a connection of this process holds
+    /// the dialogue, reads it from Redis into this process, so the claim (which never
+    /// waits) finds it. Of Redis's copy and one kept here, the further one wins (a step
+    /// written here may still be on its way to Redis); when Redis does not answer, one
+    /// kept here is still resumed.
+    pub async fn fetch(&self, id: &str) -> Fetched {
+        let Some(redis) = &self.redis else {
+            return Fetched::Ready;
+        };
+        if self
+            .lock()
+            .entries
+            .get(id)
+            .is_some_and(|e| e.live.is_some())
+        {
+            return Fetched::Ready;
+        }
+        let read = redis.read(id).await;
+        let now = Instant::now();
+        let mut inner = self.lock();
+        let here = inner.entries.get(id);
+        match read {
+            Err(()) if here.is_some() => Fetched::Ready,
+            Err(()) => Fetched::Unavailable,
+            Ok(value) => {
+                let Some(stored) = value.as_deref().and_then(Stored::decode) else {
+                    return Fetched::Ready;
+                };
+                if here
+                    .is_some_and(|e| e.live.is_some() || e.stored.chunk_start >= stored.chunk_start)
+                {
+                    return Fetched::Ready;
+                }
+                inner.remove(id);
+                inner.entries.insert(
+                    id.into(),
+                    Entry {
+                        stored,
+                        touched: now,
+                        age: 0,
+                        live: None,
+                    },
+                );
+                inner.touch(id, now);
+                Fetched::Ready
+            }
+        }
+    }
+
+    /// Another instance claimed `id`: its connection here (if any) closes with 4000, and
+    /// nothing of it stays here to be written back.
+    fn taken_elsewhere(&self, id: &str) {
+        if let Some(old) = self.lock().remove(id).and_then(|e| e.live) {
+            old.taken_over.cancel();
         }
     }
 
@@ -145,6 +296,10 @@ impl SessionStore {
             if let Some(old) = inner.remove(id).and_then(|e| e.live) {
                 old.taken_over.cancel();
             }
+            drop(inner);
+            if let Some(redis) = &self.redis {
+                redis.announce(id);
+            }
             return Err(Outcome::OtherReport);
         }
         if let Some(old) = entry.live.replace(owner) {
@@ -152,12 +307,22 @@ impl SessionStore {
         }
         let stored = entry.stored.clone();
         inner.touch(id, now);
+        drop(inner);
+        if let Some(redis) = &self.redis {
+            redis.announce(id);
+        }
         Ok(stored)
     }
 
     /// Stores the dialogue under `id` for `owner`'s connection: a new one, or its new step.
     /// A connection that was taken over writes nothing.
     pub fn save(&self, id: &str, owner: &Owner, stored: Stored) {
+        if owner.taken_over.is_cancelled() {
+            return;
+        }
+        if let Some(redis) = &self.redis {
+            redis.write(id, stored.encode());
+        }
         let now = Instant::now();
         let mut inner = self.lock();
         match inner.entries.get_mut(id) {
@@ -192,7 +357,8 @@ impl SessionStore {
         inner.touch(id, now);
     }
 
-    /// The connection of `owner` closed: the dialogue waits for a resume from now on.
+    /// The connection of `owner` closed: the dialogue waits for a resume from now on
+    /// (in Redis too, whose window starts again, when there is one).
     pub fn release(&self, id: &str, owner: &Owner) {
         let now = Instant::now();
         let mut inner = self.lock();
@@ -203,8 +369,29 @@ impl SessionStore {
                 .is_some_and(|o| o.connection == owner.connection)
         {
             entry.live = None;
+            if let Some(redis) = &self.redis {
+                redis.write(id, entry.stored.encode());
+            }
             inner.touch(id, now);
         }
+    }
+
+    /// Waits until what was written so far reached Redis (or failed): before an instance
+    /// exits, so a rolling deploy loses no step.
+    pub async fn flush(&self) {
+        if let Some(redis) = &self.redis {
+            redis.flush().await;
+        }
+    }
+
+    /// Writes to or reads from Redis that failed since the start.
+    pub fn shared_failures(&self) -> u64 {
+        self.redis.as_ref().map_or(0, RedisStore::failures)
+    }
+
+    /// Whether dialogues are shared through Redis.
+    pub fn is_shared(&self) -> bool {
+        self.redis.is_some()
     }
 
     /// Drops the dialogues whose window is over.
@@ -264,6 +451,30 @@ mod tests {
             connection,
             taken_over: CancellationToken::new(),
         }
+    }
+
+    #[test]
+    fn a_stored_dialogue_reads_back_as_written() {
+        for state in State::ALL {
+            for currency in [
+                ShownCurrency::Known(Currency::ALL[0]),
+                ShownCurrency::AsSent("zł\t \"x\"\n".into()),
+            ] {
+                let stored = Stored {
+                    state,
+                    locale: Locale::ALL[Locale::ALL.len() - 1],
+                    price: Price::new(19.99).unwrap(),
+                    currency,
+                    chunk_start: 7,
+                };
+                assert_eq!(Stored::decode(&stored.encode()), Some(stored));
+            }
+        }
+        assert_eq!(Stored::decode("2\tnewjob"), None);
+        assert_eq!(
+            Stored::decode("1\tnewjob\tno_such_step\ten\t0\t1\tA\tx"),
+            None
+        );
     }
 
     #[test]

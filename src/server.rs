@@ -175,6 +175,7 @@ async fn ready(State(app): State<Arc<App>>) -> (StatusCode, &'static str) {
 }
 
 async fn metrics(State(app): State<Arc<App>>) -> impl IntoResponse {
+    app.metrics.store_failures(app.sessions.shared_failures());
     (
         [(
             header::CONTENT_TYPE,
@@ -197,15 +198,13 @@ async fn engagement(
     ws: WebSocketUpgrade,
 ) -> Response {
     let stop = app.stop();
-    let resumable = Resumable {
-        store: app.sessions.clone(),
-        owner: Owner {
-            connection: app
-                .connections
-                .fetch_add(1, std::sync::atomic::Ordering::Relaxed),
-            taken_over: stop.taken_over.clone(),
-        },
+    let owner = Owner {
+        connection: app
+            .connections
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+        taken_over: stop.taken_over.clone(),
     };
+    let resumable = Resumable::new(app.sessions.clone(), owner);
     let dialogue = report_of(path).map(|r| EngagementDialogue::Awaiting(r, Some(resumable)));
     upgrade(app, &headers, ws, Endpoint::Engagement, dialogue, stop)
 }
@@ -304,6 +303,15 @@ async fn session<D: Tracked + Send + Sync>(
     );
 }
 
+/// Why a server did not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("cannot listen: {0}")]
+    Bind(#[from] std::io::Error),
+    #[error(transparent)]
+    SessionStore(#[from] crate::redis_store::RedisUrlError),
+}
+
 /// A running server.
 pub struct Server {
     addr: SocketAddr,
@@ -314,12 +322,13 @@ pub struct Server {
 
 impl Server {
     /// Binds `config.addr` (and `config.metrics_addr`) and starts serving in the background.
-    pub async fn start(config: Config) -> std::io::Result<Server> {
-        let sessions = Arc::new(SessionStore::new(
-            config.resume_window,
-            config.max_stored_sessions,
-        ));
-        Server::start_with(config, sessions).await
+    pub async fn start(config: Config) -> Result<Server, StartError> {
+        let (window, capacity) = (config.resume_window, config.max_stored_sessions);
+        let sessions = match &config.session_store {
+            None => Arc::new(SessionStore::new(window, capacity)),
+            Some(url) => SessionStore::with_redis(window, capacity, url)?,
+        };
+        Ok(Server::start_with(config, sessions).await?)
     }
 
     /// Like [`Server::start`], over a given store of resumable dialogues: servers that share
@@ -399,6 +408,9 @@ impl Server {
         let drained = tokio::time::timeout_at(deadline, self.app.until_live(0))
             .await
             .is_ok();
+        // The dialogues closed with 1001 were written as they closed: let that reach Redis,
+        // where the other instances resume them.
+        let _ = tokio::time::timeout_at(deadline, self.app.sessions.flush()).await;
         self.app.stop_accepting.cancel();
         let listeners = futures_util::future::join_all(self.tasks);
         let _ = tokio::time::timeout_at(deadline, listeners).await;

@@ -10,7 +10,7 @@ use crate::catalogue::{Chunk, Locale, Report, State};
 use crate::price::{self, Price, ShownCurrency};
 use crate::protocol::{self, Answer, ClientError, Fill, First, Payment, Status};
 use crate::report_url;
-use crate::resume::{self, Owner, SessionStore, Stored};
+use crate::resume::{self, Fetched, Owner, SessionStore, Stored};
 
 /// A run of frames the socket loop sends, paced, and what follows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,6 +41,11 @@ pub trait Dialogue {
     fn position(&self) -> (Option<Locale>, Option<&'static str>);
     /// The report this dialogue is about.
     fn report(&self) -> Report;
+    /// Called with a message just before [`Dialogue::on_message`] (which never waits):
+    /// fetches what the message needs from elsewhere, such as a shared resume store.
+    fn prepare(&mut self, _text: &str) -> impl Future<Output = ()> + Send {
+        std::future::ready(())
+    }
 }
 
 /// The engagement dialogue of one visitor, once the first message arrived.
@@ -183,6 +188,18 @@ impl Engagement {
 pub struct Resumable {
     pub store: Arc<SessionStore>,
     pub owner: Owner,
+    /// What the shared store said before the first message's claim.
+    pub fetched: Fetched,
+}
+
+impl Resumable {
+    pub fn new(store: Arc<SessionStore>, owner: Owner) -> Resumable {
+        Resumable {
+            store,
+            owner,
+            fetched: Fetched::Ready,
+        }
+    }
 }
 
 /// `/ws/chat/<report>`: waits for the first message, then walks the steps.
@@ -212,7 +229,12 @@ impl EngagementDialogue {
             return Ok((EngagementDialogue::Talking(session, None), run));
         };
         let id = asked.session;
-        let claimed = resumable.store.claim(&id, report, resumable.owner.clone());
+        let claimed = match resumable.store.claim(&id, report, resumable.owner.clone()) {
+            Err(resume::Outcome::Unknown) if resumable.fetched == Fetched::Unavailable => {
+                Err(resume::Outcome::StoreUnavailable)
+            }
+            claimed => claimed,
+        };
         let (session, run) = match claimed {
             Ok(stored) => {
                 let session = Engagement::restore(stored, first.lang);
@@ -286,6 +308,18 @@ impl Dialogue for EngagementDialogue {
         match self {
             EngagementDialogue::Awaiting(..) => (None, None),
             EngagementDialogue::Talking(s, _) => (Some(s.locale), Some(s.state.name())),
+        }
+    }
+
+    async fn prepare(&mut self, text: &str) {
+        if let EngagementDialogue::Awaiting(_, Some(resumable)) = self
+            && resumable.store.is_shared()
+            && let Ok(First {
+                resume: Some(asked),
+                ..
+            }) = First::parse(text)
+        {
+            resumable.fetched = resumable.store.fetch(&asked.session).await;
         }
     }
 }

@@ -1,6 +1,10 @@
 //! A real WebSocket client against an in-process server on port 0.
 #![allow(dead_code)]
 
+mod services;
+#[allow(unused_imports)]
+pub use services::*;
+
 use std::time::Duration;
 
 use std::collections::{HashSet, VecDeque};

@@ -1,0 +1,235 @@
+//! Dialogues shared through a real Redis (`--session-store redis://…`): two in-process
+//! instances resume each other's dialogues, the newer connection wins across instances
+//! (4000), Redis holds nothing but the expiring session keys, and an outage costs
+//! resumes only: dialogues run on and start, resumes say `resumed: false`, and once Redis
+//! is back they resume again.
+//!
+//! Each test starts its own `redis-server` on a free loopback port (see
+//! `common/services.rs`); without one installed they are skipped, except under `CI=true`.
+
+mod common;
+
+use chatbot::{Config, Server};
+use common::*;
+use redis::AsyncCommands;
+use serde_json::{Value, json};
+
+fn first_with(id: &str, received: usize) -> Value {
+    json!({"lang": "pl", "is_new_visitor": false, "price": 19.99, "currency": "zł",
+           "currency_code": "PLN", "session": id, "received": received})
+}
+
+async fn instance(redis: &Redis) -> Server {
+    server(Config {
+        session_store: Some(redis.url()),
+        ..Config::for_tests()
+    })
+    .await
+}
+
+/// Every bot message of the dialogue, by default answers, without a drop.
+async fn golden(server: &Server) -> Vec<Value> {
+    let mut socket = connect(server, "/ws/chat/love").await;
+    let mut first = first_with("x", 0);
+    let fields = first.as_object_mut().expect("an object");
+    fields.remove("session");
+    fields.remove("received");
+    send(&mut socket, &first).await;
+    let mut all = Vec::new();
+    loop {
+        let (frames, end) = chunk(&mut socket).await;
+        all.extend(frames);
+        if end.is_some() {
+            return all;
+        }
+        send(&mut socket, &json!({})).await;
+    }
+}
+
+/// Starts a dialogue under `id` and walks `turns` chunks; the socket stays open.
+async fn begin(server: &Server, id: &str, turns: usize) -> (Socket, Vec<Value>) {
+    let mut socket = connect(server, "/ws/chat/love").await;
+    send(&mut socket, &first_with(id, 0)).await;
+    assert_eq!(
+        frame(&mut socket).await,
+        json!({"session": id, "resumed": false})
+    );
+    let mut shown = Vec::new();
+    for turn in 0..turns {
+        if turn > 0 {
+            send(&mut socket, &json!({})).await;
+        }
+        let (frames, end) = chunk(&mut socket).await;
+        assert_eq!(end, None, "still mid-dialogue");
+        shown.extend(frames);
+    }
+    (socket, shown)
+}
+
+/// Resumes `id` having shown `shown`, and walks on to the purchase close.
+async fn finish(server: &Server, id: &str, mut shown: Vec<Value>) -> Vec<Value> {
+    let mut socket = connect(server, "/ws/chat/love").await;
+    send(&mut socket, &first_with(id, shown.len())).await;
+    let ack = frame(&mut socket).await;
+    assert_eq!(ack["resumed"], true, "{ack}");
+    shown.truncate(ack["from"].as_u64().expect("from") as usize);
+    loop {
+        let (frames, end) = chunk(&mut socket).await;
+        shown.extend(frames);
+        if let Some(code) = end {
+            assert_eq!(code, Some(1000));
+            return shown;
+        }
+        send(&mut socket, &json!({})).await;
+    }
+}
+
+fn counted(server: &Server, name: &str, labels: &[(&str, &str)]) -> f64 {
+    sample(&server.app().metrics.render(), name, labels).unwrap_or(0.0)
+}
+
+async fn resume_outcome(server: &Server, outcome: &str) -> f64 {
+    let (_, _, metrics) = get(server, "/metrics").await;
+    sample(
+        &metrics,
+        "chatbot_resume_attempts_total",
+        &[("outcome", outcome)],
+    )
+    .unwrap_or(0.0)
+}
+
+#[tokio::test]
+async fn instances_resume_each_others_dialogues_and_the_newer_connection_wins() {
+    let Some(redis) = Redis::start().await else {
+        return;
+    };
+    let (a, b) = (instance(&redis).await, instance(&redis).await);
+    let golden = golden(&a).await;
+
+    // Two turns on A, a drop, the rest on B.
+    let id = "drop-on-a-resume-on-b-0001";
+    let (socket, shown) = begin(&a, id, 2).await;
+    drop(socket);
+    live_becomes(&a, 0).await;
+    // A's writes take a moment to reach Redis; a visitor takes longer to reconnect.
+    a.app().sessions.flush().await;
+    assert_eq!(finish(&b, id, shown).await, golden);
+    assert_eq!(
+        counted(&b, "chatbot_sessions_resumed_total", &[("report", "love")]),
+        1.0
+    );
+
+    // Still open on A, resumed on B: A's connection closes with 4000.
+    let id = "open-on-a-resumed-on-b-0002";
+    let (mut on_a, _) = begin(&a, id, 1).await;
+    let mut on_b = connect(&b, "/ws/chat/love").await;
+    send(&mut on_b, &first_with(id, 0)).await;
+    assert_eq!(
+        frame(&mut on_b).await,
+        json!({"session": id, "resumed": true, "from": 0})
+    );
+    assert_eq!(closed(&mut on_a).await, Some(4000));
+    // A keeps nothing of it that could overwrite B's steps: B's dialogue ends as usual.
+    let (mut shown, _) = chunk(&mut on_b).await;
+    loop {
+        send(&mut on_b, &json!({})).await;
+        let (frames, end) = chunk(&mut on_b).await;
+        shown.extend(frames);
+        if end.is_some() {
+            break;
+        }
+    }
+    assert_eq!(shown, golden);
+
+    // Redis holds the session keys only, each expiring within the resume window.
+    let client = redis::Client::open(redis.url()).expect("url");
+    let mut conn = client
+        .get_multiplexed_async_connection()
+        .await
+        .expect("redis");
+    let keys: Vec<String> = conn.keys("*").await.expect("KEYS");
+    assert!(!keys.is_empty());
+    for key in &keys {
+        assert!(key.starts_with("chatbot:session:"), "{key}");
+        let ttl: i64 = conn.ttl(key).await.expect("TTL");
+        assert!((1..=1800).contains(&ttl), "{key} expires: {ttl}");
+    }
+    println!("redis keys after two dialogues: {keys:?}");
+}
+
+#[tokio::test]
+async fn a_redis_outage_costs_resumes_only_and_they_come_back_with_redis() {
+    let Some(mut redis) = Redis::start().await else {
+        return;
+    };
+    let (a, b) = (instance(&redis).await, instance(&redis).await);
+    let golden = golden(&a).await;
+
+    let (socket, stored_on_a) = begin(&a, "stored-on-a-before-outage", 2).await;
+    drop(socket);
+    let (mut running, mut running_shown) = begin(&a, "running-during-outage-2", 1).await;
+    live_becomes(&a, 1).await;
+
+    redis.stop().await;
+
+    // The running dialogue goes on to its purchase.
+    loop {
+        send(&mut running, &json!({})).await;
+        let (frames, end) = chunk(&mut running).await;
+        running_shown.extend(frames);
+        if end.is_some() {
+            break;
+        }
+    }
+    assert_eq!(running_shown, golden, "a running dialogue is not disturbed");
+    // New dialogues start.
+    let (new, _) = begin(&b, "started-during-outage-3", 1).await;
+    drop(new);
+    // B cannot look A's dialogue up: it starts anew.
+    let mut resume = connect(&b, "/ws/chat/love").await;
+    send(
+        &mut resume,
+        &first_with("stored-on-a-before-outage", stored_on_a.len()),
+    )
+    .await;
+    assert_eq!(
+        frame(&mut resume).await,
+        json!({"session": "stored-on-a-before-outage", "resumed": false})
+    );
+    drop(resume);
+    // Both first messages with a session id (the new one too: B could not tell it new).
+    assert_eq!(resume_outcome(&b, "store_unavailable").await, 2.0);
+    let (status, _, _) = get(&b, "/readyz").await;
+    assert_eq!(status, 200, "ready while Redis is down");
+    let (_, _, metrics) = get(&b, "/metrics").await;
+    let failures = sample(&metrics, "chatbot_session_store_failures_total", &[]).unwrap_or(0.0);
+    assert!(failures >= 1.0, "failures are counted: {failures}");
+    println!(
+        "during the outage: B counted {failures} failed store operations; a running dialogue bought, a new one started, a resume on the other instance started anew"
+    );
+
+    // Redis is back (empty, as after a crash): dialogues resume across instances again.
+    redis.restart().await;
+    let id = "stored-after-outage-004";
+    let (socket, shown) = begin(&a, id, 2).await;
+    drop(socket);
+    live_becomes(&a, 0).await;
+    a.app().sessions.flush().await;
+    assert_eq!(finish(&b, id, shown).await, golden);
+    assert_eq!(resume_outcome(&b, "resumed").await, 1.0);
+}
+
+#[tokio::test]
+async fn an_instance_still_resumes_its_own_dialogues_while_redis_is_down() {
+    let Some(mut redis) = Redis::start().await else {
+        return;
+    };
+    let server = instance(&redis).await;
+    let golden = golden(&server).await;
+    let id = "kept-here-during-outage";
+    let (socket, shown) = begin(&server, id, 2).await;
+    drop(socket);
+    live_becomes(&server, 0).await;
+    redis.stop().await;
+    assert_eq!(finish(&server, id, shown).await, golden);
+}
