@@ -9,12 +9,18 @@
 //!   messages/s, per-turn latency, and the server's CPU time per dialogue.
 //! - `pacing`: sessions mid-chunk at an interval: |gap - interval| p50/p99/max.
 //! - `success`: post-payment dialogues: dialogues/s and server CPU per dialogue.
+//! - `stored`: sessions held, then many more that reach their first `waiting` and close
+//!   (stored for resuming): server bytes per held and per stored session.
+//! - `resume`: sessions reach their first `waiting`, all drop, and all reconnect at once
+//!   with `session`/`received`: time from the reconnect to the first resumed message.
+//!
+//! `--session` makes every dialogue opt in to resuming (a fresh `session` id each).
 //!
 //! `cargo bench --bench loadgen -- walk --pid $(pgrep -n chatbot) --addr 127.0.0.1:8000`
 
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use clap::{Parser, Subcommand};
@@ -41,6 +47,12 @@ struct Cli {
     /// Give up after this many seconds in all.
     #[arg(long, global = true, default_value_t = 600)]
     deadline_s: u64,
+    /// Every first message carries a fresh `session` id (resuming on).
+    #[arg(long, global = true)]
+    session: bool,
+    /// A Redis server's process id, to report its CPU time beside the server's.
+    #[arg(long, global = true)]
+    redis_pid: Option<u32>,
     /// Ignored (cargo bench passes it).
     #[arg(long, global = true, hide = true)]
     bench: bool,
@@ -80,6 +92,21 @@ enum Scenario {
         #[arg(long, default_value_t = 64)]
         concurrency: usize,
     },
+    Stored {
+        /// Sessions held open past their first chunk.
+        #[arg(long, default_value_t = 19_000)]
+        held: usize,
+        /// Sessions then walked to their first `waiting` and closed: stored for resuming.
+        #[arg(long, default_value_t = 100_000)]
+        stored: usize,
+        #[arg(long, default_value_t = 256)]
+        concurrency: usize,
+    },
+    Resume {
+        /// Sessions that drop and reconnect at once.
+        #[arg(long, default_value_t = 1000)]
+        sessions: usize,
+    },
     /// Churn for a while: sessions that finish, drop mid-chunk, go silent (time out) or
     /// send garbage; samples the server's RSS and live sessions, then waits for the
     /// timeouts and checks that both return to idle.
@@ -102,21 +129,6 @@ fn check_loopback(addr: SocketAddr) {
         addr.ip().is_loopback(),
         "load only targets loopback addresses"
     );
-}
-
-/// Raises this process's soft open-file limit to the hard one.
-fn raise_nofile() -> u64 {
-    let mut limit = libc::rlimit {
-        rlim_cur: 0,
-        rlim_max: 0,
-    };
-    // SAFETY: plain get/setrlimit on a local struct.
-    unsafe {
-        libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit);
-        limit.rlim_cur = limit.rlim_max;
-        libc::setrlimit(libc::RLIMIT_NOFILE, &limit);
-    }
-    limit.rlim_cur
 }
 
 fn proc_status_kib(pid: u32, field: &str) -> Option<u64> {
@@ -168,14 +180,16 @@ fn cpu_seconds(pid: &str) -> f64 {
 struct Cpu {
     server: Option<String>,
     server_start: f64,
+    redis: Option<(String, f64)>,
     own_start: f64,
     wall: Instant,
 }
 
 impl Cpu {
-    fn start(pid: Option<u32>) -> Cpu {
+    fn start(pid: Option<u32>, redis: Option<u32>) -> Cpu {
         let server = pid.map(|p| p.to_string());
         Cpu {
+            redis: redis.map(|p| (p.to_string(), cpu_seconds(&p.to_string()))),
             server_start: server.as_deref().map_or(0.0, cpu_seconds),
             own_start: cpu_seconds("self"),
             server,
@@ -196,6 +210,10 @@ impl Cpu {
             out["server_cpu_s"] = json!(server);
             out["server_cpu_us_per_dialogue"] = json!(server * 1e6 / units as f64);
             out["server_cpu_share"] = json!(server / wall);
+        }
+        if let Some((pid, start)) = &self.redis {
+            let redis = cpu_seconds(pid) - start;
+            out["redis_cpu_us_per_dialogue"] = json!(redis * 1e6 / units as f64);
         }
     }
 }
@@ -240,10 +258,146 @@ async fn read_chunk(ws: &mut Ws, arrivals: Option<&mut Vec<Instant>>) -> (usize,
     (frames, true)
 }
 
+/// Whether first messages carry a `session` id (`--session`), and the ids drawn so far.
+static SESSION: AtomicBool = AtomicBool::new(false);
+static SESSIONS: AtomicU64 = AtomicU64::new(0);
+
 fn first_message() -> Message {
+    if SESSION.load(Ordering::Relaxed) {
+        let id = format!("loadgen-{:012}", SESSIONS.fetch_add(1, Ordering::Relaxed));
+        return resume_message(&id, 0);
+    }
     Message::text(
         json!({"lang": "en", "is_new_visitor": true, "price": 250, "currency": "USD"}).to_string(),
     )
+}
+
+fn resume_message(id: &str, received: usize) -> Message {
+    Message::text(
+        json!({"lang": "en", "is_new_visitor": true, "price": 250, "currency": "USD",
+               "session": id, "received": received})
+        .to_string(),
+    )
+}
+
+fn rss_kib(pid: u32) -> u64 {
+    proc_status_kib(pid, "VmRSS:").unwrap_or(0)
+}
+
+/// Opens a session, sends `first`, reads its first chunk to `waiting`: (socket, frames).
+async fn to_first_waiting(addr: SocketAddr, path: &str, first: Message) -> (Ws, usize) {
+    let mut ws = open(addr, path).await;
+    ws.send(first).await.expect("send");
+    let (frames, closed) = read_chunk(&mut ws, None).await;
+    assert!(!closed, "the server closed a session at its first chunk");
+    (ws, frames)
+}
+
+async fn stored(cli: &Cli, held: usize, stored: usize, concurrency: usize) -> Value {
+    let pid = cli
+        .pid
+        .expect("--pid is needed to read the server's memory");
+    let path = format!("/ws/chat/{}", cli.report);
+    let gate = Arc::new(Semaphore::new(concurrency));
+    let rss0 = rss_kib(pid);
+    let mut tasks = tokio::task::JoinSet::new();
+    for _ in 0..held {
+        let (gate, path, addr) = (gate.clone(), path.clone(), cli.addr);
+        tasks.spawn(async move {
+            let _permit = gate.acquire().await.expect("semaphore");
+            to_first_waiting(addr, &path, first_message()).await.0
+        });
+    }
+    let mut open_sessions = Vec::with_capacity(held);
+    while let Some(ws) = tasks.join_next().await {
+        open_sessions.push(ws.expect("session opened"));
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let rss_held = rss_kib(pid);
+    let mut tasks = tokio::task::JoinSet::new();
+    for _ in 0..stored {
+        let (gate, path, addr) = (gate.clone(), path.clone(), cli.addr);
+        tasks.spawn(async move {
+            let _permit = gate.acquire().await.expect("semaphore");
+            let (mut ws, _) = to_first_waiting(addr, &path, first_message()).await;
+            let _ = ws.close(None).await;
+            while let Some(Ok(_)) = ws.next().await {}
+        });
+    }
+    while tasks.join_next().await.is_some() {}
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let rss_stored = rss_kib(pid);
+    let live = live_sessions(cli.addr).await;
+    json!({
+        "scenario": "stored", "held": open_sessions.len(), "stored": stored,
+        "server_rss_before_kib": rss0, "server_rss_held_kib": rss_held, "server_rss_after_kib": rss_stored,
+        "server_bytes_per_held_session": ((rss_held.saturating_sub(rss0)) as f64 * 1024.0 / held.max(1) as f64).round(),
+        "server_bytes_per_stored_session": ((rss_stored.saturating_sub(rss_held)) as f64 * 1024.0 / stored.max(1) as f64).round(),
+        "live_sessions_after": live,
+    })
+}
+
+async fn resume(cli: &Cli, sessions: usize) -> Value {
+    let path = format!("/ws/chat/{}", cli.report);
+    let mut tasks = tokio::task::JoinSet::new();
+    let gate = Arc::new(Semaphore::new(256));
+    for i in 0..sessions {
+        let (gate, path, addr) = (gate.clone(), path.clone(), cli.addr);
+        tasks.spawn(async move {
+            let id = format!("resume-bench-{}-{i:08}", std::process::id());
+            let _permit = gate.acquire().await.expect("semaphore");
+            let (mut ws, frames) = to_first_waiting(addr, &path, resume_message(&id, 0)).await;
+            let _ = ws.close(None).await;
+            while let Some(Ok(_)) = ws.next().await {}
+            // The ack is not a bot message.
+            (id, frames - 1)
+        });
+    }
+    let mut dropped = Vec::with_capacity(sessions);
+    while let Some(done) = tasks.join_next().await {
+        dropped.push(done.expect("session"));
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    // All at once: every reconnect starts together.
+    let go = Arc::new(tokio::sync::Barrier::new(sessions));
+    let cpu = Cpu::start(cli.pid, cli.redis_pid);
+    let mut tasks = tokio::task::JoinSet::new();
+    for (id, received) in dropped {
+        let (go, path, addr) = (go.clone(), path.clone(), cli.addr);
+        tasks.spawn(async move {
+            go.wait().await;
+            let started = Instant::now();
+            let mut ws = open(addr, &path).await;
+            ws.send(resume_message(&id, received)).await.expect("send");
+            let mut ack = None;
+            while let Some(Ok(message)) = ws.next().await {
+                if let Message::Text(text) = message {
+                    if ack.is_none() {
+                        ack = Some(text.contains(r#""resumed":true"#));
+                        continue;
+                    }
+                    break;
+                }
+            }
+            (started.elapsed().as_secs_f64() * 1e3, ack == Some(true), ws)
+        });
+    }
+    let mut latencies = Vec::with_capacity(sessions);
+    let mut resumed = 0;
+    let mut sockets = Vec::with_capacity(sessions);
+    while let Some(done) = tasks.join_next().await {
+        let (ms, ok, ws) = done.expect("reconnect");
+        latencies.push(ms);
+        resumed += usize::from(ok);
+        sockets.push(ws);
+    }
+    let mut out = json!({"scenario": "resume", "sessions": sessions, "resumed": resumed});
+    cpu.report(sessions, &mut out);
+    latencies.sort_by(f64::total_cmp);
+    out["reconnect_to_first_resumed_message_ms"] = json!({
+        "p50": percentile(&latencies, 0.5), "p99": percentile(&latencies, 0.99), "max": latencies.last(),
+    });
+    out
 }
 
 fn percentile(sorted: &[f64], p: f64) -> f64 {
@@ -314,7 +468,7 @@ async fn walk(cli: &Cli, sessions: usize, concurrency: usize, success: bool) -> 
     let frames = Arc::new(AtomicU64::new(0));
     let latencies = Arc::new(std::sync::Mutex::new(Vec::with_capacity(sessions * 8)));
     let next = Arc::new(AtomicU64::new(0));
-    let cpu = Cpu::start(cli.pid);
+    let cpu = Cpu::start(cli.pid, cli.redis_pid);
     let mut workers = tokio::task::JoinSet::new();
     for _ in 0..concurrency {
         let (frames, latencies, next) = (frames.clone(), latencies.clone(), next.clone());
@@ -516,7 +670,8 @@ async fn soak(cli: &Cli, seconds: u64, concurrency: usize, timeout_s: u64) -> Va
 fn main() {
     let cli = Cli::parse();
     check_loopback(cli.addr);
-    let nofile = raise_nofile();
+    SESSION.store(cli.session, Ordering::Relaxed);
+    let nofile = chatbot::system::raise_open_file_limit();
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -548,6 +703,12 @@ fn main() {
                     concurrency,
                     timeout_s,
                 } => soak(&cli, *seconds, *concurrency, *timeout_s).await,
+                Scenario::Stored {
+                    held,
+                    stored: n,
+                    concurrency,
+                } => stored(&cli, *held, *n, *concurrency).await,
+                Scenario::Resume { sessions } => resume(&cli, *sessions).await,
             }
         };
         tokio::time::timeout(

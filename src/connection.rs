@@ -87,12 +87,33 @@ pub async fn run<D: Dialogue>(
     let driven = AssertUnwindSafe(drive(socket, dialogue, timing, stop, on_run))
         .catch_unwind()
         .await;
-    match driven {
-        Ok(end) => end,
-        Err(_) => {
-            tracing::error!("session panicked; closing it with 1011");
-            close_with(socket, close::INTERNAL, None).await
-        }
+    let exit = driven.unwrap_or_else(|_| {
+        tracing::error!("session panicked; closing it with 1011");
+        Exit::Close(close::INTERNAL)
+    });
+    // Boxed: the closing handshake's state is needed once per connection, at its end, so
+    // it takes no room in the task of every held session.
+    Box::pin(finish(socket, exit)).await
+}
+
+/// Why the loop stopped, and so how the connection ends.
+enum Exit {
+    /// Close with this code.
+    Close(u16),
+    /// A bad message: its error, then 1008.
+    Reject(ClientError),
+    /// The socket failed to read.
+    ReadFailed(axum::Error),
+    /// The client is gone.
+    Gone,
+}
+
+async fn finish(socket: &mut impl Socket, exit: Exit) -> End {
+    match exit {
+        Exit::Close(code) => close_with(socket, code, None).await,
+        Exit::Reject(error) => reject(socket, error).await,
+        Exit::ReadFailed(error) => read_failed(socket, error).await,
+        Exit::Gone => End::GONE,
     }
 }
 
@@ -102,7 +123,7 @@ async fn drive<D: Dialogue>(
     timing: Timing,
     stop: &Stop,
     mut on_run: impl FnMut(&D, &Run),
-) -> End {
+) -> Exit {
     let mut phase = Phase::Waiting { first: true };
     let deadline = tokio::time::sleep(timing.first_message_timeout);
     tokio::pin!(deadline);
@@ -114,39 +135,41 @@ async fn drive<D: Dialogue>(
         // The frames still to send, and when the first of them was due.
         let (frames, then, due) = tokio::select! {
             biased;
-            () = &mut cancelled => return close_with(socket, close::GOING_AWAY, None).await,
-            () = &mut taken_over => return close_with(socket, close::TAKEN_OVER, None).await,
+            () = &mut cancelled => return Exit::Close(close::GOING_AWAY),
+            () = &mut taken_over => return Exit::Close(close::TAKEN_OVER),
             () = &mut deadline => match phase {
-                Phase::Waiting { first: true } => return close_with(socket, close::POLICY, None).await,
-                Phase::Waiting { first: false } => return close_with(socket, close::NORMAL, None).await,
+                Phase::Waiting { first: true } => return Exit::Close(close::POLICY),
+                Phase::Waiting { first: false } => return Exit::Close(close::NORMAL),
                 Phase::Sending { frames, then } => (frames, then, deadline.deadline()),
             },
             message = socket.next() => {
                 let text = match message {
-                    None => return End::GONE,
+                    None => return Exit::Gone,
                     Some(Ok(Message::Text(text))) => text,
-                    Some(Ok(Message::Binary(_))) => return reject(socket, ClientError::Binary).await,
+                    Some(Ok(Message::Binary(_))) => return Exit::Reject(ClientError::Binary),
                     Some(Ok(Message::Ping(_) | Message::Pong(_))) => continue,
                     Some(Ok(Message::Close(_))) => {
                         // tungstenite queued the reply; flushing sends it.
                         let _ = socket.flush().await;
-                        return End::GONE;
+                        return Exit::Gone;
                     }
-                    Some(Err(error)) => return read_failed(socket, error).await,
+                    Some(Err(error)) => return Exit::ReadFailed(error),
                 };
                 if let Phase::Sending { .. } = phase {
                     if let Err(error) = dialogue.check_while_sending(&text) {
-                        return reject(socket, error).await;
+                        return Exit::Reject(error);
                     }
                     continue;
                 }
-                dialogue.prepare(&text).await;
+                if let Some(fetch) = dialogue.prepare(&text) {
+                    fetch.await;
+                }
                 match dialogue.on_message(&text) {
                     Ok(run) => {
                         on_run(dialogue, &run);
                         (run.frames.into_iter(), run.then, Instant::now())
                     }
-                    Err(error) => return reject(socket, error).await,
+                    Err(error) => return Exit::Reject(error),
                 }
             }
         };
@@ -155,8 +178,8 @@ async fn drive<D: Dialogue>(
                 deadline.as_mut().reset(at);
                 phase = next_phase;
             }
-            After::Close => return close_with(socket, close::NORMAL, None).await,
-            After::Gone => return End::GONE,
+            After::Close => return Exit::Close(close::NORMAL),
+            After::Gone => return Exit::Gone,
         }
     }
 }

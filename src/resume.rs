@@ -11,7 +11,8 @@
 //! instance finds it; a resume reads Redis first. A claim is announced, so the instance
 //! holding the older connection closes it (4000) and forgets its own copy.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{HashMap, VecDeque};
+use std::hash::{BuildHasher, RandomState};
 use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
 
@@ -122,40 +123,83 @@ pub struct Owner {
     pub taken_over: CancellationToken,
 }
 
+/// What the store keeps of an id: 128 bits of a keyed hash, drawn afresh by each process.
+/// Ids are secrets of 16 to 64 characters; their hash is 16 bytes, and a wrong id finds
+/// a dialogue no more often than a guessed one would.
+type Key = u128;
+
+/// A dialogue whose connection is open: never expired nor evicted (the connection limit
+/// bounds them, and a visitor mid-dialogue is never cut off for room).
 #[derive(Debug)]
-struct Entry {
+struct Live {
     stored: Stored,
-    /// Last write or close; the entry expires a window after it.
-    touched: Instant,
-    /// Key of this entry in `Inner::by_age`.
+    owner: Owner,
+}
+
+/// A dialogue waiting for a resume.
+#[derive(Debug)]
+struct Resting {
+    stored: Stored,
+    /// When its connection closed, in seconds since the store began; it expires a window
+    /// after that.
+    closed: u32,
+    /// Its place in `Inner::by_age`: a record there with another age is stale.
     age: u64,
-    live: Option<Owner>,
 }
 
 #[derive(Debug, Default)]
 struct Inner {
-    entries: HashMap<Box<str>, Entry>,
-    /// Ids by their last write, oldest first: for eviction and expiry.
-    by_age: BTreeMap<u64, Box<str>>,
+    live: HashMap<Key, Live>,
+    resting: HashMap<Key, Resting>,
+    /// The resting dialogues, oldest first, for expiry and the cap: one flat queue (a few
+    /// bytes each, no tree nodes), where a dialogue resumed or rested again leaves a stale
+    /// record that is skipped, and dropped when stale ones outnumber the rest.
+    by_age: VecDeque<(u64, Key)>,
     next_age: u64,
 }
 
 impl Inner {
-    fn touch(&mut self, id: &str, now: Instant) {
-        let age = self.next_age;
+    /// `stored` waits for a resume from `now` on; past `capacity` the oldest goes.
+    fn rest(&mut self, key: Key, stored: Stored, now: u32, capacity: usize) {
         self.next_age += 1;
-        if let Some(entry) = self.entries.get_mut(id) {
-            self.by_age.remove(&entry.age);
-            entry.age = age;
-            entry.touched = now;
-            self.by_age.insert(age, id.into());
+        let age = self.next_age;
+        let resting = Resting {
+            stored,
+            closed: now,
+            age,
+        };
+        self.resting.insert(key, resting);
+        self.by_age.push_back((age, key));
+        while self.resting.len() > capacity {
+            self.pop_oldest();
+        }
+        if self.by_age.len() > 2 * self.resting.len() + 1024 {
+            let resting = &self.resting;
+            self.by_age
+                .retain(|(age, key)| resting.get(key).is_some_and(|r| r.age == *age));
         }
     }
 
-    fn remove(&mut self, id: &str) -> Option<Entry> {
-        let entry = self.entries.remove(id)?;
-        self.by_age.remove(&entry.age);
-        Some(entry)
+    /// The oldest resting dialogue, skipping stale records.
+    fn oldest(&mut self) -> Option<(Key, &Resting)> {
+        while let Some(&(age, key)) = self.by_age.front() {
+            if self.resting.get(&key).is_some_and(|r| r.age == age) {
+                return Some((key, &self.resting[&key]));
+            }
+            self.by_age.pop_front();
+        }
+        None
+    }
+
+    fn pop_oldest(&mut self) {
+        if let Some((key, _)) = self.oldest() {
+            self.by_age.pop_front();
+            self.resting.remove(&key);
+        }
+    }
+
+    fn wake(&mut self, key: Key) -> Option<Resting> {
+        self.resting.remove(&key)
     }
 }
 
@@ -163,8 +207,13 @@ impl Inner {
 #[derive(Debug)]
 pub struct SessionStore {
     inner: Mutex<Inner>,
-    window: Duration,
+    /// The resume window in whole seconds.
+    window: u32,
     capacity: usize,
+    /// Where the store's seconds count from.
+    epoch: Instant,
+    /// The two halves of [`Key`].
+    hashers: [RandomState; 2],
     redis: Option<RedisStore>,
 }
 
@@ -182,8 +231,10 @@ impl SessionStore {
     pub fn new(window: Duration, capacity: usize) -> SessionStore {
         SessionStore {
             inner: Mutex::new(Inner::default()),
-            window,
+            window: u32::try_from(window.as_secs()).unwrap_or(u32::MAX),
             capacity: capacity.max(1),
+            epoch: Instant::now(),
+            hashers: [RandomState::new(), RandomState::new()],
             redis: None,
         }
     }
@@ -226,18 +277,14 @@ impl SessionStore {
         let Some(redis) = &self.redis else {
             return Fetched::Ready;
         };
-        if self
-            .lock()
-            .entries
-            .get(id)
-            .is_some_and(|e| e.live.is_some())
-        {
+        let key = self.key(id);
+        if self.lock().live.contains_key(&key) {
             return Fetched::Ready;
         }
         let read = redis.read(id).await;
-        let now = Instant::now();
+        let now = self.now();
         let mut inner = self.lock();
-        let here = inner.entries.get(id);
+        let here = inner.resting.get(&key);
         match read {
             Err(()) if here.is_some() => Fetched::Ready,
             Err(()) => Fetched::Unavailable,
@@ -245,22 +292,10 @@ impl SessionStore {
                 let Some(stored) = value.as_deref().and_then(Stored::decode) else {
                     return Fetched::Ready;
                 };
-                if here
-                    .is_some_and(|e| e.live.is_some() || e.stored.chunk_start >= stored.chunk_start)
-                {
-                    return Fetched::Ready;
+                let further_here = here.is_some_and(|e| e.stored.chunk_start >= stored.chunk_start);
+                if !further_here && !inner.live.contains_key(&key) {
+                    inner.rest(key, stored, now, self.capacity);
                 }
-                inner.remove(id);
-                inner.entries.insert(
-                    id.into(),
-                    Entry {
-                        stored,
-                        touched: now,
-                        age: 0,
-                        live: None,
-                    },
-                );
-                inner.touch(id, now);
                 Fetched::Ready
             }
         }
@@ -269,9 +304,27 @@ impl SessionStore {
     /// Another instance claimed `id`: its connection here (if any) closes with 4000, and
     /// nothing of it stays here to be written back.
     fn taken_elsewhere(&self, id: &str) {
-        if let Some(old) = self.lock().remove(id).and_then(|e| e.live) {
-            old.taken_over.cancel();
+        let key = self.key(id);
+        let mut inner = self.lock();
+        inner.wake(key);
+        if let Some(old) = inner.live.remove(&key) {
+            old.owner.taken_over.cancel();
         }
+    }
+
+    fn key(&self, id: &str) -> Key {
+        let [high, low] = &self.hashers;
+        (u128::from(high.hash_one(id)) << 64) | u128::from(low.hash_one(id))
+    }
+
+    /// Seconds since the store began.
+    fn now(&self) -> u32 {
+        u32::try_from(self.epoch.elapsed().as_secs()).unwrap_or(u32::MAX)
+    }
+
+    /// Whether an entry last touched at `touched` is past its window at `now`.
+    fn is_over(&self, touched: u32, now: u32) -> bool {
+        touched.saturating_add(self.window) <= now
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
@@ -282,36 +335,34 @@ impl SessionStore {
     /// Looks `id` up for a dialogue about `report` and makes `owner` its connection,
     /// closing the one that held it. Returns the stored dialogue, or why there is none.
     pub fn claim(&self, id: &str, report: Report, owner: Owner) -> Result<Stored, Outcome> {
-        let now = Instant::now();
+        let (key, now) = (self.key(id), self.now());
         let mut inner = self.lock();
-        let Some(entry) = inner.entries.get_mut(id) else {
-            return Err(Outcome::Unknown);
+        let stored = if let Some(live) = inner.live.remove(&key) {
+            live.owner.taken_over.cancel();
+            live.stored
+        } else {
+            let resting = inner.wake(key).ok_or(Outcome::Unknown)?;
+            if self.is_over(resting.closed, now) {
+                return Err(Outcome::Expired);
+            }
+            resting.stored
         };
-        if entry.live.is_none() && entry.touched + self.window <= now {
-            inner.remove(id);
-            return Err(Outcome::Expired);
-        }
-        if entry.stored.state.report() != report {
+        let outcome = if stored.state.report() == report {
+            let live = Live {
+                stored: stored.clone(),
+                owner,
+            };
+            inner.live.insert(key, live);
+            Ok(stored)
+        } else {
             // An id belongs to one dialogue: using it for another report ends the first.
-            if let Some(old) = inner.remove(id).and_then(|e| e.live) {
-                old.taken_over.cancel();
-            }
-            drop(inner);
-            if let Some(redis) = &self.redis {
-                redis.announce(id);
-            }
-            return Err(Outcome::OtherReport);
-        }
-        if let Some(old) = entry.live.replace(owner) {
-            old.taken_over.cancel();
-        }
-        let stored = entry.stored.clone();
-        inner.touch(id, now);
+            Err(Outcome::OtherReport)
+        };
         drop(inner);
         if let Some(redis) = &self.redis {
             redis.announce(id);
         }
-        Ok(stored)
+        outcome
     }
 
     /// Stores the dialogue under `id` for `owner`'s connection: a new one, or its new step.
@@ -320,60 +371,45 @@ impl SessionStore {
         if owner.taken_over.is_cancelled() {
             return;
         }
+        let key = self.key(id);
+        let mut inner = self.lock();
+        match inner.live.get_mut(&key) {
+            Some(live) if live.owner.connection == owner.connection => live.stored = stored.clone(),
+            Some(_) => return,
+            None => {
+                inner.wake(key);
+                let live = Live {
+                    stored: stored.clone(),
+                    owner: owner.clone(),
+                };
+                inner.live.insert(key, live);
+            }
+        }
+        drop(inner);
         if let Some(redis) = &self.redis {
             redis.write(id, stored.encode());
         }
-        let now = Instant::now();
-        let mut inner = self.lock();
-        match inner.entries.get_mut(id) {
-            Some(entry)
-                if entry
-                    .live
-                    .as_ref()
-                    .is_some_and(|o| o.connection == owner.connection) =>
-            {
-                entry.stored = stored;
-            }
-            Some(_) => return,
-            None => {
-                // Full: the oldest dialogue makes room (and its connection, if any, ends).
-                if inner.entries.len() >= self.capacity
-                    && let Some((_, oldest)) = inner.by_age.pop_first()
-                    && let Some(old) = inner.entries.remove(&oldest).and_then(|e| e.live)
-                {
-                    old.taken_over.cancel();
-                }
-                inner.entries.insert(
-                    id.into(),
-                    Entry {
-                        stored,
-                        touched: now,
-                        age: 0,
-                        live: Some(owner.clone()),
-                    },
-                );
-            }
-        }
-        inner.touch(id, now);
     }
 
     /// The connection of `owner` closed: the dialogue waits for a resume from now on
     /// (in Redis too, whose window starts again, when there is one).
     pub fn release(&self, id: &str, owner: &Owner) {
-        let now = Instant::now();
+        let (key, now) = (self.key(id), self.now());
         let mut inner = self.lock();
-        if let Some(entry) = inner.entries.get_mut(id)
-            && entry
-                .live
-                .as_ref()
-                .is_some_and(|o| o.connection == owner.connection)
+        if inner
+            .live
+            .get(&key)
+            .is_none_or(|live| live.owner.connection != owner.connection)
         {
-            entry.live = None;
-            if let Some(redis) = &self.redis {
-                redis.write(id, entry.stored.encode());
-            }
-            inner.touch(id, now);
+            return;
         }
+        let Some(live) = inner.live.remove(&key) else {
+            return;
+        };
+        if let Some(redis) = &self.redis {
+            redis.write(id, live.stored.encode());
+        }
+        inner.rest(key, live.stored, now, self.capacity);
     }
 
     /// Waits until what was written so far reached Redis (or failed): before an instance
@@ -396,29 +432,20 @@ impl SessionStore {
 
     /// Drops the dialogues whose window is over.
     pub fn expire(&self) {
-        let now = Instant::now();
+        let now = self.now();
         let mut inner = self.lock();
-        while let Some((_, id)) = inner.by_age.first_key_value() {
-            let id = id.clone();
-            let Some(entry) = inner.entries.get(&id) else {
-                inner.by_age.pop_first();
-                continue;
-            };
-            if entry.touched + self.window > now {
+        while let Some((_, resting)) = inner.oldest() {
+            if !self.is_over(resting.closed, now) {
                 break;
             }
-            if entry.live.is_some() {
-                // Still connected (an idle timeout will release it): look again later.
-                inner.touch(&id, now);
-                continue;
-            }
-            inner.remove(&id);
+            inner.pop_oldest();
         }
     }
 
-    /// Dialogues stored now.
+    /// Dialogues stored now, with a connection or waiting for one.
     pub fn len(&self) -> usize {
-        self.lock().entries.len()
+        let inner = self.lock();
+        inner.live.len() + inner.resting.len()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -493,5 +520,23 @@ mod tests {
             store.claim("b", Report::ALL[1], owner(11)),
             Err(Outcome::OtherReport)
         );
+    }
+
+    #[test]
+    fn a_dialogue_with_a_connection_is_never_evicted_for_room() {
+        let store = SessionStore::new(Duration::from_secs(60), 1);
+        let report = Report::ALL[0];
+        let live = owner(1);
+        store.save("live", &live, stored(report));
+        for (i, id) in ["x", "y"].iter().enumerate() {
+            let o = owner(2 + i as u64);
+            store.save(id, &o, stored(report));
+            store.release(id, &o);
+        }
+        assert!(!live.taken_over.is_cancelled());
+        assert_eq!(store.len(), 2, "the live one and the newest closed one");
+        assert!(store.claim("live", report, owner(9)).is_ok());
+        assert!(live.taken_over.is_cancelled(), "taken over, not evicted");
+        assert_eq!(store.claim("x", report, owner(10)), Err(Outcome::Unknown));
     }
 }

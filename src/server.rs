@@ -28,7 +28,7 @@ use crate::session::{EngagementDialogue, PaymentDialogue, Resumable};
 
 /// Buffer sizes of one WebSocket. Client messages are at most a few KiB and the bot's
 /// frames under one, so small buffers keep a held session cheap; they grow on demand.
-const READ_BUFFER: usize = 2048;
+const READ_BUFFER: usize = 1024;
 const MAX_WRITE_BUFFER: usize = 64 * 1024;
 
 /// State shared by every connection.
@@ -312,6 +312,23 @@ pub enum StartError {
     SessionStore(#[from] crate::redis_store::RedisUrlError),
 }
 
+/// Connections the kernel queues for `accept` per listener. After a deploy or a network
+/// blip every frontend reconnects at once; the kernel caps it at `net.core.somaxconn`.
+const BACKLOG: u32 = 4096;
+
+/// Binds `addr` with [`BACKLOG`] (tokio's `bind` asks for 1,024: a burst of reconnects
+/// past it waits a second for its SYN to be retried).
+fn listen(addr: SocketAddr) -> std::io::Result<TcpListener> {
+    let socket = if addr.is_ipv4() {
+        tokio::net::TcpSocket::new_v4()?
+    } else {
+        tokio::net::TcpSocket::new_v6()?
+    };
+    socket.set_reuseaddr(true)?;
+    socket.bind(addr)?;
+    socket.listen(BACKLOG)
+}
+
 /// A running server.
 pub struct Server {
     addr: SocketAddr,
@@ -337,7 +354,7 @@ impl Server {
         config: Config,
         sessions: Arc<SessionStore>,
     ) -> std::io::Result<Server> {
-        let listener = TcpListener::bind(config.addr).await?;
+        let listener = listen(config.addr)?;
         let metrics_listener = match config.metrics_addr {
             Some(addr) => Some(TcpListener::bind(addr).await?),
             None => None,

@@ -30,6 +30,9 @@ pub enum Then {
     Close,
 }
 
+/// Work a message needs before the dialogue can take it: see [`Dialogue::prepare`].
+pub type Fetch<'a> = std::pin::Pin<Box<dyn Future<Output = ()> + Send + 'a>>;
+
 /// A dialogue the socket loop can drive: each client message it accepts gives a run of
 /// frames, after which it waits for the next message or the conversation ends.
 pub trait Dialogue {
@@ -42,9 +45,11 @@ pub trait Dialogue {
     /// The report this dialogue is about.
     fn report(&self) -> Report;
     /// Called with a message just before [`Dialogue::on_message`] (which never waits):
-    /// fetches what the message needs from elsewhere, such as a shared resume store.
-    fn prepare(&mut self, _text: &str) -> impl Future<Output = ()> + Send {
-        std::future::ready(())
+    /// what must be fetched for it from elsewhere (a shared resume store), if anything.
+    /// Boxed, and only when there is something to fetch, so that its state takes no room
+    /// in every connection's task.
+    fn prepare(&mut self, _text: &str) -> Option<Fetch<'_>> {
+        None
     }
 }
 
@@ -311,16 +316,17 @@ impl Dialogue for EngagementDialogue {
         }
     }
 
-    async fn prepare(&mut self, text: &str) {
-        if let EngagementDialogue::Awaiting(_, Some(resumable)) = self
-            && resumable.store.is_shared()
-            && let Ok(First {
-                resume: Some(asked),
-                ..
-            }) = First::parse(text)
-        {
-            resumable.fetched = resumable.store.fetch(&asked.session).await;
+    fn prepare(&mut self, text: &str) -> Option<Fetch<'_>> {
+        let EngagementDialogue::Awaiting(_, Some(resumable)) = self else {
+            return None;
+        };
+        if !resumable.store.is_shared() {
+            return None;
         }
+        let asked = First::parse(text).ok()?.resume?;
+        Some(Box::pin(async move {
+            resumable.fetched = resumable.store.fetch(&asked.session).await;
+        }))
     }
 }
 
