@@ -264,7 +264,12 @@ static SESSIONS: AtomicU64 = AtomicU64::new(0);
 
 fn first_message() -> Message {
     if SESSION.load(Ordering::Relaxed) {
-        let id = format!("loadgen-{:012}", SESSIONS.fetch_add(1, Ordering::Relaxed));
+        // Unique across runs too: a shared store outlives the server of one run.
+        let id = format!(
+            "loadgen-{}-{:012}",
+            std::process::id(),
+            SESSIONS.fetch_add(1, Ordering::Relaxed)
+        );
         return resume_message(&id, 0);
     }
     Message::text(

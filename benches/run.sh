@@ -9,6 +9,8 @@ cargo build --release --bin chatbot --bench loadgen --bench baseline 2>/dev/null
 bin() { ls -t target/release/deps/"$1"-* | grep -v '\.d$' | head -1; }
 LOADGEN=$(bin loadgen); BASELINE=$(bin baseline); SERVER=target/release/chatbot
 SHAPE=3,2,3,4,4,4,2   # frames per chunk of newjob/en/new visitor by the default answers
+SESSION_SHAPE=4,2,3,4,4,4,2   # the same with the resume ack before the first chunk
+REDIS_PORT=8190
 WALKS=${WALKS:-20000}
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
@@ -31,10 +33,19 @@ tag() { sed "s/^{/{\"target\":\"$1\",/"; }
 echo "# machine: $(nproc) cores, $(grep MemTotal /proc/meminfo | awk '{print $2/1048576 " GiB"}'), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 echo "# open-file limit: $(ulimit -Hn)"
 
-# CPU per dialogue, ours vs the baseline with the same frames, twice each, interleaved.
+# Redis for the shared-store rows, on the load generator's CPU (its CPU is reported apart).
+taskset -c 1 redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no --loglevel warning >/dev/null &
+redis=$!; pids+=("$redis")
+for _ in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/"$REDIS_PORT") 2>/dev/null && break; sleep 0.05; done
+
+# CPU per dialogue, ours vs the baseline with the same frames, twice each, interleaved;
+# with `session` on (in process, then Redis) against the baseline sending the ack too.
 for round in 1 2; do
   pid=$(start chatbot 8101 --interval-ms 0); load walk --addr 127.0.0.1:8101 --pid "$pid" --sessions "$WALKS" --concurrency 64 | tag chatbot; kill "$pid"
   pid=$(start baseline 8102 --shape $SHAPE); load walk --addr 127.0.0.1:8102 --pid "$pid" --sessions "$WALKS" --concurrency 64 | tag baseline; kill "$pid"
+  pid=$(start chatbot 8111 --interval-ms 0); load walk --session --addr 127.0.0.1:8111 --pid "$pid" --sessions "$WALKS" --concurrency 64 | tag chatbot-session; kill "$pid"
+  pid=$(start baseline 8112 --shape $SESSION_SHAPE); load walk --addr 127.0.0.1:8112 --pid "$pid" --sessions "$WALKS" --concurrency 64 | tag baseline-session-shape; kill "$pid"
+  pid=$(start chatbot 8113 --interval-ms 0 --session-store "redis://127.0.0.1:$REDIS_PORT/0"); load walk --session --addr 127.0.0.1:8113 --pid "$pid" --redis-pid "$redis" --sessions "$WALKS" --concurrency 64 | tag chatbot-session-redis; kill "$pid"
   pid=$(start chatbot 8103 --interval-ms 0); load success --addr 127.0.0.1:8103 --pid "$pid" --sessions "$WALKS" --concurrency 64 | tag chatbot; kill "$pid"
   pid=$(start baseline 8104 --shape 5); load success --addr 127.0.0.1:8104 --pid "$pid" --sessions "$WALKS" --concurrency 64 | tag baseline; kill "$pid"
 done
@@ -42,9 +53,16 @@ done
 # Memory of held sessions (past their first chunk), ours and the baseline's.
 pid=$(start chatbot 8105 --interval-ms 0); load hold --addr 127.0.0.1:8105 --pid "$pid" --steps 1000,10000,19000 | tag chatbot; kill "$pid"
 pid=$(start baseline 8106 --shape $SHAPE); load hold --addr 127.0.0.1:8106 --pid "$pid" --steps 1000,10000,19000 | tag baseline; kill "$pid"
+# With `session` on: 19,000 held, then 100,000 more dialogues closed and stored for resuming.
+pid=$(start chatbot 8114 --interval-ms 0 --idle-timeout-s 3600); load stored --session --addr 127.0.0.1:8114 --pid "$pid" --held 19000 --stored 100000 | tag chatbot-session; kill "$pid"
 
-# Pacing under load: 19,000 sessions mid-chunk at the default 2 s, and 2,000 at 200 ms.
-pid=$(start chatbot 8107); load pacing --addr 127.0.0.1:8107 --sessions 19000 --interval-ms 2000 --ramp-s 30 --turns 2 | tag chatbot; kill "$pid"
+# Resume latency: 1,000 dialogues drop and reconnect at once, in process and via Redis.
+pid=$(start chatbot 8115 --interval-ms 0); load resume --addr 127.0.0.1:8115 --pid "$pid" --sessions 1000 | tag chatbot-memory; kill "$pid"
+pid=$(start chatbot 8116 --interval-ms 0 --session-store "redis://127.0.0.1:$REDIS_PORT/0"); load resume --addr 127.0.0.1:8116 --pid "$pid" --redis-pid "$redis" --sessions 1000 | tag chatbot-redis; kill "$pid"
+
+# Pacing under load: 19,000 sessions all live at once through whole dialogues at the
+# default 2 s with `session` on, and 2,000 at 200 ms.
+pid=$(start chatbot 8107); load pacing --session --addr 127.0.0.1:8107 --sessions 19000 --interval-ms 2000 --ramp-s 30 --turns 7 | tag chatbot-session; kill "$pid"
 pid=$(start chatbot 8108 --interval-ms 200); load pacing --addr 127.0.0.1:8108 --sessions 2000 --interval-ms 200 --ramp-s 5 --turns 3 | tag chatbot; kill "$pid"
 
 # Rebuild after editing a dialogue vs after touching src/lib.rs (dev profile), 3 rounds.

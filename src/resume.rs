@@ -170,9 +170,7 @@ impl Inner {
         };
         self.resting.insert(key, resting);
         self.by_age.push_back((age, key));
-        while self.resting.len() > capacity {
-            self.pop_oldest();
-        }
+        while self.resting.len() > capacity && self.pop_oldest() {}
         if self.by_age.len() > 2 * self.resting.len() + 1024 {
             let resting = &self.resting;
             self.by_age
@@ -191,11 +189,14 @@ impl Inner {
         None
     }
 
-    fn pop_oldest(&mut self) {
-        if let Some((key, _)) = self.oldest() {
-            self.by_age.pop_front();
-            self.resting.remove(&key);
-        }
+    /// Drops the oldest resting dialogue; `false` when there is none.
+    fn pop_oldest(&mut self) -> bool {
+        let Some((key, _)) = self.oldest() else {
+            return false;
+        };
+        self.by_age.pop_front();
+        self.resting.remove(&key);
+        true
     }
 
     fn wake(&mut self, key: Key) -> Option<Resting> {

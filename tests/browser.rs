@@ -139,6 +139,10 @@ async fn assert_chrome_in(page: &mut Browser, locale: Locale, label: &str) {
         .eval(&format!("T.english({})", js(english_words(locale))))
         .await;
     assert_eq!(found, json!([]), "{label}: English words in the chrome");
+    let markup = page
+        .eval(r#"(document.body.innerText.match(/["']>|<\/[a-z]/g) || [])"#)
+        .await;
+    assert_eq!(markup, json!([]), "{label}: markup shown as text");
 }
 
 /// Bot messages and visitor answers on the path that always takes the first quick reply.
