@@ -298,38 +298,41 @@ async fn to_first_waiting(addr: SocketAddr, path: &str, first: Message) -> (Ws, 
     (ws, frames)
 }
 
-async fn stored(cli: &Cli, held: usize, stored: usize, concurrency: usize) -> Value {
-    let pid = cli
-        .pid
-        .expect("--pid is needed to read the server's memory");
+/// `n` sessions to their first `waiting`, `gate` permits at a time; the open sockets, or
+/// none when `close` (each closed cleanly once there).
+async fn first_chunks(cli: &Cli, n: usize, gate: &Arc<Semaphore>, close: bool) -> Vec<Ws> {
     let path = format!("/ws/chat/{}", cli.report);
-    let gate = Arc::new(Semaphore::new(concurrency));
-    let rss0 = rss_kib(pid);
     let mut tasks = tokio::task::JoinSet::new();
-    for _ in 0..held {
-        let (gate, path, addr) = (gate.clone(), path.clone(), cli.addr);
-        tasks.spawn(async move {
-            let _permit = gate.acquire().await.expect("semaphore");
-            to_first_waiting(addr, &path, first_message()).await.0
-        });
-    }
-    let mut open_sessions = Vec::with_capacity(held);
-    while let Some(ws) = tasks.join_next().await {
-        open_sessions.push(ws.expect("session opened"));
-    }
-    tokio::time::sleep(Duration::from_millis(500)).await;
-    let rss_held = rss_kib(pid);
-    let mut tasks = tokio::task::JoinSet::new();
-    for _ in 0..stored {
+    for _ in 0..n {
         let (gate, path, addr) = (gate.clone(), path.clone(), cli.addr);
         tasks.spawn(async move {
             let _permit = gate.acquire().await.expect("semaphore");
             let (mut ws, _) = to_first_waiting(addr, &path, first_message()).await;
+            if !close {
+                return Some(ws);
+            }
             let _ = ws.close(None).await;
             while let Some(Ok(_)) = ws.next().await {}
+            None
         });
     }
-    while tasks.join_next().await.is_some() {}
+    let mut open = Vec::new();
+    while let Some(ws) = tasks.join_next().await {
+        open.extend(ws.expect("session opened"));
+    }
+    open
+}
+
+async fn stored(cli: &Cli, held: usize, stored: usize, concurrency: usize) -> Value {
+    let pid = cli
+        .pid
+        .expect("--pid is needed to read the server's memory");
+    let gate = Arc::new(Semaphore::new(concurrency));
+    let rss0 = rss_kib(pid);
+    let open_sessions = first_chunks(cli, held, &gate, false).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let rss_held = rss_kib(pid);
+    first_chunks(cli, stored, &gate, true).await;
     tokio::time::sleep(Duration::from_millis(500)).await;
     let rss_stored = rss_kib(pid);
     let live = live_sessions(cli.addr).await;

@@ -35,15 +35,7 @@ async fn golden(server: &Server) -> Vec<Value> {
     fields.remove("session");
     fields.remove("received");
     send(&mut socket, &first).await;
-    let mut all = Vec::new();
-    loop {
-        let (frames, end) = chunk(&mut socket).await;
-        all.extend(frames);
-        if end.is_some() {
-            return all;
-        }
-        send(&mut socket, &json!({})).await;
-    }
+    to_the_end(&mut socket).await.0
 }
 
 /// Starts a dialogue under `id` and walks `turns` chunks; the socket stays open.
@@ -73,15 +65,10 @@ async fn finish(server: &Server, id: &str, mut shown: Vec<Value>) -> Vec<Value> 
     let ack = frame(&mut socket).await;
     assert_eq!(ack["resumed"], true, "{ack}");
     shown.truncate(ack["from"].as_u64().expect("from") as usize);
-    loop {
-        let (frames, end) = chunk(&mut socket).await;
-        shown.extend(frames);
-        if let Some(code) = end {
-            assert_eq!(code, Some(1000));
-            return shown;
-        }
-        send(&mut socket, &json!({})).await;
-    }
+    let (rest, code) = to_the_end(&mut socket).await;
+    assert_eq!(code, Some(1000));
+    shown.extend(rest);
+    shown
 }
 
 fn counted(server: &Server, name: &str, labels: &[(&str, &str)]) -> f64 {
@@ -130,15 +117,7 @@ async fn instances_resume_each_others_dialogues_and_the_newer_connection_wins() 
     );
     assert_eq!(closed(&mut on_a).await, Some(4000));
     // A keeps nothing of it that could overwrite B's steps: B's dialogue ends as usual.
-    let (mut shown, _) = chunk(&mut on_b).await;
-    loop {
-        send(&mut on_b, &json!({})).await;
-        let (frames, end) = chunk(&mut on_b).await;
-        shown.extend(frames);
-        if end.is_some() {
-            break;
-        }
-    }
+    let (shown, _) = to_the_end(&mut on_b).await;
     assert_eq!(shown, golden);
 
     // Redis holds the session keys only, each expiring within the resume window.
@@ -173,14 +152,8 @@ async fn a_redis_outage_costs_resumes_only_and_they_come_back_with_redis() {
     redis.stop().await;
 
     // The running dialogue goes on to its purchase.
-    loop {
-        send(&mut running, &json!({})).await;
-        let (frames, end) = chunk(&mut running).await;
-        running_shown.extend(frames);
-        if end.is_some() {
-            break;
-        }
-    }
+    send(&mut running, &json!({})).await;
+    running_shown.extend(to_the_end(&mut running).await.0);
     assert_eq!(running_shown, golden, "a running dialogue is not disturbed");
     // New dialogues start.
     let (new, _) = begin(&b, "started-during-outage-3", 1).await;

@@ -17,15 +17,7 @@ fn first_with(id: &str, received: u64) -> Value {
 async fn uninterrupted(server: &chatbot::Server) -> Vec<Value> {
     let mut socket = connect(server, "/ws/chat/newjob").await;
     send(&mut socket, &first("en", true)).await;
-    let mut all = Vec::new();
-    loop {
-        let (frames, end) = chunk(&mut socket).await;
-        all.extend(frames);
-        if end.is_some() {
-            return all;
-        }
-        send(&mut socket, &json!({})).await;
-    }
+    to_the_end(&mut socket).await.0
 }
 
 #[tokio::test]
@@ -58,15 +50,9 @@ async fn a_dropped_dialogue_resumes_where_it_stopped_and_ends_as_if_it_never_dro
         json!({"session": ID, "resumed": true, "from": from})
     );
     shown.truncate(from);
-    loop {
-        let (frames, end) = chunk(&mut socket).await;
-        shown.extend(frames);
-        if end.is_some() {
-            assert_eq!(end, Some(Some(1000)));
-            break;
-        }
-        send(&mut socket, &json!({})).await;
-    }
+    let (rest, code) = to_the_end(&mut socket).await;
+    assert_eq!(code, Some(1000));
+    shown.extend(rest);
     assert_eq!(
         shown, golden,
         "the same messages as a dialogue that never dropped"

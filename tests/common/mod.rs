@@ -126,6 +126,20 @@ pub async fn chunk(socket: &mut impl Client) -> (Vec<Value>, Option<Option<u16>>
     }
 }
 
+/// Reads the current chunk, then answers every `waiting` by default (`{}`) to the end:
+/// the bot messages read, and the close code.
+pub async fn to_the_end(socket: &mut impl Client) -> (Vec<Value>, Option<u16>) {
+    let mut all = Vec::new();
+    loop {
+        let (frames, end) = chunk(socket).await;
+        all.extend(frames);
+        if let Some(code) = end {
+            return (all, code);
+        }
+        send(socket, &json!({})).await;
+    }
+}
+
 pub fn first(lang: &str, new_visitor: bool) -> Value {
     json!({"lang": lang, "is_new_visitor": new_visitor, "price": 250, "currency": "USD"})
 }
