@@ -11,7 +11,7 @@ use crate::config::GraphFormat;
 
 #[derive(Debug, thiserror::Error)]
 pub enum GraphError {
-    #[error("{0}")]
+    #[error("the dialogues do not compile:\n{0}")]
     Dialogues(#[from] chatbot_dialogue::Error),
     #[error("no report `{0}` in the catalogue")]
     UnknownReport(String),

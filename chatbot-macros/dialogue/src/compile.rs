@@ -194,6 +194,12 @@ pub(crate) fn parse<T: serde::de::DeserializeOwned>(
         Err(e) => {
             let span = e.span().unwrap_or(0..0);
             let message = e.message().trim_end().replace('\n', " ");
+            if message == "duplicate key"
+                && let Some((message, help)) = duplicate(&source.text, span.clone())
+            {
+                errors.at(source, span, message, help);
+                return None;
+            }
             let help = if message.starts_with("unknown field") {
                 "remove the key or correct its spelling".to_owned()
             } else if message.starts_with("missing field") {
@@ -205,6 +211,43 @@ pub(crate) fn parse<T: serde::de::DeserializeOwned>(
             None
         }
     }
+}
+
+/// What a `duplicate key` at `span` is, in an author's words, with the line of the first
+/// one: a step table written twice, another table, or a key twice in one table.
+fn duplicate(text: &str, span: Range<usize>) -> Option<(String, String)> {
+    let line_start = text[..span.start.min(text.len())]
+        .rfind('\n')
+        .map_or(0, |i| i + 1);
+    let line = text[line_start..].lines().next()?.trim();
+    let header = line
+        .strip_prefix('[')
+        .and_then(|rest| rest.split_once(']'))
+        .map(|(path, _)| path.trim())
+        .filter(|path| !path.starts_with('['));
+    let Some(header) = header else {
+        let key = text.get(span)?.trim();
+        return Some((
+            format!("`{key}` is written twice in this table"),
+            "keep one of them".into(),
+        ));
+    };
+    let first = text.lines().position(|l| {
+        l.trim()
+            .strip_prefix('[')
+            .and_then(|r| r.split_once(']'))
+            .is_some_and(|(p, _)| p.trim() == header)
+    })? + 1;
+    let message = match header.strip_prefix("steps.") {
+        Some(step) => format!("step `{step}` is defined twice"),
+        None => format!("[{header}] is written twice"),
+    };
+    Some((
+        message,
+        format!(
+            "its first [{header}] is on line {first}: merge the two, or give this one another name"
+        ),
+    ))
 }
 
 /// Non-empty words of `a-z` and `0-9` joined by single `separator`s.
@@ -633,29 +676,107 @@ fn check_graph(source: &Source, raw: &RawDialogue, report: &Report, errors: &mut
             break;
         }
     }
-    for (i, (key, _)) in raw.steps.get_ref().iter().enumerate() {
-        let name = key.get_ref();
+    let steps = raw.steps.get_ref();
+    for (i, (key, _)) in steps.iter().enumerate() {
         if !reached[i] {
             errors.at(
                 source,
                 key.span(),
-                format!("step `{name}` is unreachable"),
+                format!("step `{}` is unreachable", key.get_ref()),
                 "no start, `next` or option leads to it: link to it from another step or delete it"
                     .into(),
             );
-        } else if !ends[i] {
-            let what = if successors(i).all(|j| j == i) {
-                "a dead end"
+        }
+    }
+    // A step from which the purchase cannot be reached leads only to such steps, and so
+    // at last into a trap: steps that lead only to each other. One error per trap, at the
+    // way back that closes it (the steps leading into a trap are freed with it).
+    let trapped: Vec<usize> = (0..n).filter(|&i| reached[i] && !ends[i]).collect();
+    let reach_from = |i: usize| {
+        let mut seen = vec![false; n];
+        let mut queue: VecDeque<usize> = successors(i).collect();
+        while let Some(j) = queue.pop_front() {
+            if !std::mem::replace(&mut seen[j], true) {
+                queue.extend(successors(j));
+            }
+        }
+        seen
+    };
+    let reaches: Vec<Vec<bool>> = (0..n)
+        .map(|i| {
+            if trapped.contains(&i) {
+                reach_from(i)
             } else {
-                "a closed loop"
-            };
+                Vec::new()
+            }
+        })
+        .collect();
+    // The hint names the step nearest the purchase: the first one that leads straight to it.
+    let way_out = (0..n)
+        .filter(|&j| reached[j] && ends[j] && !report.steps[j].purchase)
+        .min_by_key(|&j| !successors(j).any(|k| report.steps[k].purchase));
+    for &i in &trapped {
+        // The trap of `i`: the steps it reaches that reach it back; `i` names it when it
+        // is the last of them in the file and nothing in it leads elsewhere.
+        let trap: Vec<usize> = trapped
+            .iter()
+            .copied()
+            .filter(|&j| j == i || (reaches[i][j] && reaches[j][i]))
+            .collect();
+        let closed = trap
+            .iter()
+            .all(|&j| successors(j).all(|k| trap.contains(&k)));
+        if !closed || trap.last() != Some(&i) {
+            continue;
+        }
+        let Some((key, step)) = steps.get_index(i).map(|(k, v)| (k, v.get_ref())) else {
+            continue;
+        };
+        let names = trap
+            .iter()
+            .map(|&j| format!("`{}`", report.steps[j].name))
+            .collect::<Vec<_>>();
+        let which = if trap.len() == 1 { "it" } else { "one of them" };
+        let help = match way_out {
+            Some(j) => format!(
+                "let {which} lead to a step from which the purchase can be reached, such as `{}`",
+                report.steps[j].name
+            ),
+            None => format!("let {which} lead to a step with `purchase = true`"),
+        };
+        if trap.len() == 1 {
             errors.at(
                 source,
                 key.span(),
-                format!("the purchase cannot be reached from step `{name}` ({what})"),
-                "every way forward must eventually lead to a step with `purchase = true`".into(),
+                format!("the purchase cannot be reached from step `{}` (a dead end: it leads only to itself)", key.get_ref()),
+                help,
             );
+            continue;
         }
+        // The way back: where the last step of the trap leads into it.
+        let way_back = step
+            .next
+            .iter()
+            .chain(&step.unclear)
+            .chain(
+                step.options
+                    .iter()
+                    .flat_map(|o| o.get_ref().iter().map(|o| &o.get_ref().next)),
+            )
+            .find(|target| {
+                trap.iter()
+                    .any(|&j| report.steps[j].name == *target.get_ref())
+            })
+            .map_or_else(|| key.span(), Spanned::span);
+        errors.at(
+            source,
+            way_back,
+            format!(
+                "steps {} lead only to each other: the purchase cannot be reached from them (a closed loop)",
+                names.join(", ")
+            ),
+            help,
+        );
     }
     if errors.0.len() == before {
         for (start, which) in [
@@ -811,13 +932,33 @@ fn check_locale(
         }
     }
     let mut steps = Vec::new();
-    for step in &report.steps {
+    for (index, step) in report.steps.iter().enumerate() {
         let Some((_, step_texts)) = texts.get_key_value(step.name.as_str()) else {
+            // Point where its texts belong: after the step before it in dialogue.toml
+            // (or before the one after it), as this file has them.
+            let present = |s: &Step| texts.get_key_value(s.name.as_str()).map(|(k, _)| k);
+            let before = report.steps[..index].iter().rev().find_map(present);
+            let after = report.steps[index + 1..].iter().find_map(present);
+            let add = format!("add [steps.{}] with its `messages`", step.name);
+            let (span, help) = match (before, after) {
+                (Some(key), _) => (
+                    key.span(),
+                    format!("{add} after [steps.{}], as in dialogue.toml", key.get_ref()),
+                ),
+                (None, Some(key)) => (
+                    key.span(),
+                    format!(
+                        "{add} before [steps.{}], as in dialogue.toml",
+                        key.get_ref()
+                    ),
+                ),
+                (None, None) => (raw.steps.span(), format!("{add} to this file")),
+            };
             errors.at(
                 source,
-                raw.steps.span(),
+                span,
                 format!("step `{}` has no text in `{code}`", step.name),
-                format!("add [steps.{}] with its `messages` to this file", step.name),
+                help,
             );
             continue;
         };

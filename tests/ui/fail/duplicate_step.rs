@@ -1,0 +1,4 @@
+// A broken dialogue: duplicate_step (a step's texts written twice).
+chatbot_macros::catalogue!("../fixtures/duplicate_step");
+
+fn main() {}
