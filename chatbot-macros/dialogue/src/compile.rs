@@ -200,6 +200,15 @@ pub(crate) fn parse<T: serde::de::DeserializeOwned>(
                 errors.at(source, span, message, help);
                 return None;
             }
+            if message.starts_with("missing comma between array elements")
+                && let Some(end) = end_of_previous_line(&source.text, span.start)
+            {
+                // The parser stops at the next element; the comma is missing where the
+                // element before it ends.
+                let help = "add `,` at the end of this line, after the element";
+                errors.at(source, end..end + 1, message, help.into());
+                return None;
+            }
             let help = if message.starts_with("unknown field") {
                 "remove the key or correct its spelling".to_owned()
             } else if message.starts_with("missing field") {
@@ -211,6 +220,44 @@ pub(crate) fn parse<T: serde::de::DeserializeOwned>(
             None
         }
     }
+}
+
+/// Where the last line with content before `at` ends, when `at` begins its own line
+/// (only spaces before it); a `#` comment is not content.
+fn end_of_previous_line(text: &str, at: usize) -> Option<usize> {
+    let line_start = text.get(..at)?.rfind('\n').map_or(0, |i| i + 1);
+    if !text[line_start..at].trim().is_empty() {
+        return None;
+    }
+    let mut end = line_start.checked_sub(1)?;
+    loop {
+        let start = text[..end].rfind('\n').map_or(0, |i| i + 1);
+        let line = &text[start..end];
+        let content = line[..comment_start(line)].trim_end();
+        if !content.trim().is_empty() {
+            return Some(start + content.len() - 1);
+        }
+        end = start.checked_sub(1)?;
+    }
+}
+
+/// Where a `#` comment begins in `line` (outside quotes), or its length.
+fn comment_start(line: &str) -> usize {
+    let (mut quote, mut escaped) = (None, false);
+    for (i, c) in line.char_indices() {
+        match (quote, c) {
+            (Some('"'), '\\') if !escaped => {
+                escaped = true;
+                continue;
+            }
+            (Some(q), c) if c == q && !escaped => quote = None,
+            (None, '"' | '\'') => quote = Some(c),
+            (None, '#') => return i,
+            _ => {}
+        }
+        escaped = false;
+    }
+    line.len()
 }
 
 /// What a `duplicate key` at `span` is, in an author's words, with the line of the first
