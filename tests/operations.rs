@@ -375,4 +375,13 @@ fn bad_flags_are_clear_start_up_errors() {
     assert_eq!(out.status.code(), Some(2));
     let out = run(&["--addr", "nowhere"]);
     assert_eq!(out.status.code(), Some(2));
+    for store in ["postgres://db/0", "rediss://tls.example/0", ""] {
+        let out = run(&["--session-store", store]);
+        assert_eq!(out.status.code(), Some(1), "{store:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains("--session-store must be `memory` or a `redis://host:port/db` URL"),
+            "{store:?}: {stderr}"
+        );
+    }
 }
