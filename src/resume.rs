@@ -373,22 +373,23 @@ impl SessionStore {
             return;
         }
         let key = self.key(id);
+        let encoded = self.redis.as_ref().map(|_| stored.encode());
         let mut inner = self.lock();
         match inner.live.get_mut(&key) {
-            Some(live) if live.owner.connection == owner.connection => live.stored = stored.clone(),
+            Some(live) if live.owner.connection == owner.connection => live.stored = stored,
             Some(_) => return,
             None => {
                 inner.wake(key);
                 let live = Live {
-                    stored: stored.clone(),
+                    stored,
                     owner: owner.clone(),
                 };
                 inner.live.insert(key, live);
             }
         }
         drop(inner);
-        if let Some(redis) = &self.redis {
-            redis.write(id, stored.encode());
+        if let (Some(redis), Some(encoded)) = (&self.redis, encoded) {
+            redis.write(id, encoded);
         }
     }
 
