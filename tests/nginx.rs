@@ -141,6 +141,21 @@ impl Visitor {
     }
 }
 
+/// Waits (10 s at most) until the instance at `addr` has no live session.
+async fn settled(addr: std::net::SocketAddr) {
+    let settled = tokio::time::timeout(std::time::Duration::from_secs(10), async {
+        loop {
+            let (_, _, metrics) = get_from(addr, "/metrics").await;
+            if total(&metrics, "chatbot_sessions_live") == 0.0 {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+    })
+    .await;
+    assert!(settled.is_ok(), "{addr}: sessions end within 10 s");
+}
+
 fn total(metrics: &str, name: &str) -> f64 {
     metrics
         .lines()
@@ -205,6 +220,12 @@ async fn a_rolling_deploy_through_nginx_loses_no_dialogue() {
             }
             golden.insert((report, lang), visitor.shown);
         }
+    }
+
+    // A session is counted (its purchase too) once its closing handshake is over, a
+    // moment after the client saw the close: wait until both instances have none left.
+    for addr in [a_addr, b_addr] {
+        settled(addr).await;
     }
 
     // 50 visitors, two chunks into their dialogues, connections open.
@@ -272,6 +293,7 @@ async fn a_rolling_deploy_through_nginx_loses_no_dialogue() {
             visitor.id
         );
     }
+    settled(b_addr).await;
     let (_, _, b_metrics) = get_from(b_addr, "/metrics").await;
     let bought =
         total(&b_metrics, "chatbot_purchases_total") + total(&a_metrics, "chatbot_purchases_total");
