@@ -24,6 +24,11 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use clap::{Parser, Subcommand};
+
+/// The tests' HTTP and Prometheus helpers.
+#[path = "../tests/common/http.rs"]
+#[allow(dead_code)]
+mod http;
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{Value, json};
 use tokio::net::TcpStream;
@@ -571,20 +576,9 @@ async fn pacing(cli: &Cli, sessions: usize, interval_ms: u64, ramp_s: f64, turns
 }
 
 /// `chatbot_sessions_live` summed over endpoints, from the server's /metrics.
-async fn live_sessions(addr: SocketAddr) -> Option<f64> {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let mut tcp = TcpStream::connect(addr).await.ok()?;
-    tcp.write_all(b"GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-        .await
-        .ok()?;
-    let mut body = String::new();
-    tcp.read_to_string(&mut body).await.ok()?;
-    Some(
-        body.lines()
-            .filter(|l| l.starts_with("chatbot_sessions_live{"))
-            .filter_map(|l| l.rsplit(' ').next()?.parse::<f64>().ok())
-            .sum(),
-    )
+async fn live_sessions(addr: SocketAddr) -> f64 {
+    let (_, _, metrics) = http::get_from(addr, "/metrics").await;
+    http::total(&metrics, "chatbot_sessions_live")
 }
 
 async fn soak(cli: &Cli, seconds: u64, concurrency: usize, timeout_s: u64) -> Value {

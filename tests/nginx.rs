@@ -156,14 +156,6 @@ async fn settled(addr: std::net::SocketAddr) {
     assert!(settled.is_ok(), "{addr}: sessions end within 10 s");
 }
 
-fn total(metrics: &str, name: &str) -> f64 {
-    metrics
-        .lines()
-        .filter(|l| l.starts_with(name) && l[name.len()..].starts_with(['{', ' ']))
-        .filter_map(|l| l.rsplit_once(' ')?.1.parse::<f64>().ok())
-        .sum()
-}
-
 #[tokio::test]
 async fn a_rolling_deploy_through_nginx_loses_no_dialogue() {
     const VISITORS: usize = 50;
