@@ -58,6 +58,17 @@ async fn begin(server: &Server, id: &str, turns: usize) -> (Socket, Vec<Value>) 
     (socket, shown)
 }
 
+/// Starts a dialogue under `id`, walks two chunks and drops the connection; returns
+/// what was shown once `server` has written it all to Redis.
+async fn dropped_after_two_chunks(server: &Server, id: &str) -> Vec<Value> {
+    let (socket, shown) = begin(server, id, 2).await;
+    drop(socket);
+    live_becomes(server, 0).await;
+    // The writes take a moment to reach Redis; a visitor takes longer to reconnect.
+    server.app().sessions.flush().await;
+    shown
+}
+
 /// Resumes `id` having shown `shown`, and walks on to the purchase close.
 async fn finish(server: &Server, id: &str, mut shown: Vec<Value>) -> Vec<Value> {
     let mut socket = connect(server, "/ws/chat/love").await;
@@ -95,11 +106,7 @@ async fn instances_resume_each_others_dialogues_and_the_newer_connection_wins() 
 
     // Two turns on A, a drop, the rest on B.
     let id = "drop-on-a-resume-on-b-0001";
-    let (socket, shown) = begin(&a, id, 2).await;
-    drop(socket);
-    live_becomes(&a, 0).await;
-    // A's writes take a moment to reach Redis; a visitor takes longer to reconnect.
-    a.app().sessions.flush().await;
+    let shown = dropped_after_two_chunks(&a, id).await;
     assert_eq!(finish(&b, id, shown).await, golden);
     assert_eq!(
         counted(&b, "chatbot_sessions_resumed_total", &[("report", "love")]),
@@ -184,10 +191,7 @@ async fn a_redis_outage_costs_resumes_only_and_they_come_back_with_redis() {
     // Redis is back (empty, as after a crash): dialogues resume across instances again.
     redis.restart().await;
     let id = "stored-after-outage-004";
-    let (socket, shown) = begin(&a, id, 2).await;
-    drop(socket);
-    live_becomes(&a, 0).await;
-    a.app().sessions.flush().await;
+    let shown = dropped_after_two_chunks(&a, id).await;
     assert_eq!(finish(&b, id, shown).await, golden);
     assert_eq!(resume_outcome(&b, "resumed").await, 1.0);
 }
