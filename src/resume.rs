@@ -11,6 +11,7 @@
 //! instance finds it; a resume reads Redis first. A claim is announced, so the instance
 //! holding the older connection closes it (4000) and forgets its own copy.
 
+use std::collections::hash_map::Entry;
 use std::collections::{HashMap, VecDeque};
 use std::hash::{BuildHasher, RandomState};
 use std::sync::{Arc, Mutex, Weak};
@@ -398,15 +399,11 @@ impl SessionStore {
     pub fn release(&self, id: &str, owner: &Owner) {
         let (key, now) = (self.key(id), self.now());
         let mut inner = self.lock();
-        if inner
-            .live
-            .get(&key)
-            .is_none_or(|live| live.owner.connection != owner.connection)
-        {
-            return;
-        }
-        let Some(live) = inner.live.remove(&key) else {
-            return;
+        let live = match inner.live.entry(key) {
+            Entry::Occupied(live) if live.get().owner.connection == owner.connection => {
+                live.remove()
+            }
+            _ => return,
         };
         if let Some(redis) = &self.redis {
             redis.write(id, live.stored.encode());
