@@ -84,6 +84,20 @@ impl fmt::Display for Diagnostic {
     }
 }
 
+/// Collects diagnostics; every check pushes here and carries on.
+pub(crate) struct Errors(pub(crate) Vec<Diagnostic>);
+
+impl Errors {
+    pub(crate) fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub(crate) fn at(&mut self, source: &Source, span: Range<usize>, message: String, help: String) {
+        self.0
+            .push(Diagnostic::new(source, span, message).help(help));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -12,12 +12,13 @@
 //! time; `phf` is re-exported for the generated lookup tables.
 
 pub mod answer;
-mod compile;
 pub mod diagnostic;
 pub mod graph;
-mod locales;
 pub mod model;
+mod parse;
+mod rules;
 pub mod runtime;
+mod suggest;
 pub mod text;
 
 pub use phf;
@@ -27,10 +28,10 @@ pub mod codegen;
 
 use std::path::{Path, PathBuf};
 
-pub use compile::{ReportFiles, STRUCTURE_FILE, compile};
 pub use diagnostic::{Diagnostic, Source};
-pub use locales::{CATALOGUE_FILE, plural_categories};
 pub use model::Catalogue;
+pub use rules::locales::{CATALOGUE_FILE, plural_categories};
+pub use rules::{ReportFiles, STRUCTURE_FILE, compile};
 
 /// Why a catalogue could not be compiled.
 #[derive(Debug)]

@@ -3,37 +3,16 @@
 //! language lists and words, metric labels, the locale files every report must have)
 //! follows from it.
 
+use crate::diagnostic::{Errors, Source};
+use crate::model::{CurrencyDef, LocaleDef};
+use crate::parse::{Map, RawCatalogue, parse};
+use crate::runtime::PLURAL_CATEGORIES;
+use crate::suggest::suggest;
 use icu_locale_core::LanguageIdentifier;
 use icu_plurals::{PluralCategory, PluralRules, PluralRulesOptions};
-use indexmap::IndexMap;
-use serde::Deserialize;
-use toml::Spanned;
-
-use crate::compile::{Errors, Map, parse, suggest};
-use crate::diagnostic::Source;
-use crate::model::{CurrencyDef, LocaleDef};
-use crate::runtime::PLURAL_CATEGORIES;
 
 /// The file at the top of a catalogue folder that declares its locales and currencies.
 pub const CATALOGUE_FILE: &str = "catalogue.toml";
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawCatalogue {
-    locales: Map<RawLocale>,
-    #[serde(default)]
-    currencies: Option<Map<CurrencyWords>>,
-}
-
-/// `[currencies.<CODE>]`: per locale code, a word per plural category.
-type CurrencyWords = IndexMap<Spanned<String>, Spanned<IndexMap<Spanned<String>, Spanned<String>>>>;
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawLocale {
-    name: Spanned<String>,
-    ui: Map<String>,
-}
 
 /// The categories the cardinal plural rules of `code` can pick, in `PLURAL_CATEGORIES`
 /// order; `None` if the code is not a language tag.

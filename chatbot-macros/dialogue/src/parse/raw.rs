@@ -1,0 +1,142 @@
+//! The files as an author writes them: serde types that mirror the TOML of
+//! `dialogue.toml`, `<locale>.toml` and `catalogue.toml`, every value with its span, so
+//! the rules can point back at what the author wrote. Nothing here is checked yet.
+
+use std::ops::Range;
+
+use indexmap::IndexMap;
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::Map;
+
+/// `dialogue.toml`: a report's structure.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDialogue {
+    pub id: Spanned<String>,
+    pub start: Spanned<RawStart>,
+    pub steps: Map<RawStep>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawStart {
+    pub new: Spanned<String>,
+    pub returning: Spanned<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawStep {
+    pub next: Option<Spanned<String>>,
+    pub unclear: Option<Spanned<String>>,
+    pub options: Option<Spanned<Vec<Spanned<RawOption>>>>,
+    #[serde(default)]
+    pub purchase: Option<Spanned<bool>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawOption {
+    pub id: Spanned<String>,
+    pub next: Spanned<String>,
+}
+
+/// `<locale>.toml`: a report's texts in one language.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawLocale {
+    pub title: Spanned<String>,
+    pub steps: Map<RawStepTexts>,
+    pub success: Spanned<RawSuccess>,
+    pub failure: Spanned<RawFailure>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawStepTexts {
+    pub messages: Spanned<Vec<Spanned<String>>>,
+    pub options: Option<Map<RawReply>>,
+}
+
+/// A quick reply's texts in one locale: `id = "Label"`, or
+/// `id = { text = "Label", phrases = ["typed", "answers"] }`.
+pub struct RawReply {
+    pub text: String,
+    /// Where the text is written, in the table form; a plain label is the value itself.
+    pub text_span: Option<Range<usize>>,
+    pub phrases: Vec<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawReplyTable {
+    text: Spanned<String>,
+    #[serde(default)]
+    phrases: Vec<Spanned<String>>,
+}
+
+impl<'de> Deserialize<'de> for RawReply {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = RawReply;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a label, or a table `{ text = \"...\", phrases = [\"...\"] }`")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<RawReply, E> {
+                Ok(RawReply {
+                    text: v.to_owned(),
+                    text_span: None,
+                    phrases: Vec::new(),
+                })
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<RawReply, A::Error> {
+                let table =
+                    RawReplyTable::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+                Ok(RawReply {
+                    text_span: Some(table.text.span()),
+                    text: table.text.into_inner(),
+                    phrases: table.phrases,
+                })
+            }
+        }
+        d.deserialize_any(Visitor)
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSuccess {
+    pub thanks: Spanned<Vec<Spanned<String>>>,
+    pub link: Option<Spanned<String>>,
+    pub goodbye: Spanned<Vec<Spanned<String>>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawFailure {
+    pub messages: Spanned<Vec<Spanned<String>>>,
+}
+
+/// `catalogue.toml`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCatalogue {
+    pub locales: Map<RawLocaleDef>,
+    #[serde(default)]
+    pub currencies: Option<Map<CurrencyWords>>,
+}
+
+/// `[currencies.<CODE>]`: per locale code, a word per plural category.
+pub type CurrencyWords =
+    IndexMap<Spanned<String>, Spanned<IndexMap<Spanned<String>, Spanned<String>>>>;
+
+/// `[locales.<code>]` of `catalogue.toml`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawLocaleDef {
+    pub name: Spanned<String>,
+    pub ui: Map<String>,
+}
