@@ -92,7 +92,13 @@ impl Errors {
         self.0.len()
     }
 
-    pub(crate) fn at(&mut self, source: &Source, span: Range<usize>, message: String, help: String) {
+    pub(crate) fn at(
+        &mut self,
+        source: &Source,
+        span: Range<usize>,
+        message: String,
+        help: String,
+    ) {
         self.0
             .push(Diagnostic::new(source, span, message).help(help));
     }

@@ -4,6 +4,7 @@
 
 mod raw;
 mod syntax;
+mod unclosed;
 
 use indexmap::IndexMap;
 use toml::Spanned;
@@ -26,6 +27,18 @@ pub fn parse<T: serde::de::DeserializeOwned>(source: &Source, errors: &mut Error
                 && let Some((message, help)) = syntax::duplicate(&source.text, span.clone())
             {
                 errors.at(source, span, message, help);
+                return None;
+            }
+            let about_data = [
+                "unknown field",
+                "missing field",
+                "invalid type",
+                "invalid value",
+            ]
+            .iter()
+            .any(|m| message.starts_with(m));
+            if !about_data && let Some(u) = unclosed::find(&source.text, span.start) {
+                errors.at(source, u.span, u.message, u.help);
                 return None;
             }
             if message.starts_with("missing comma between array elements")

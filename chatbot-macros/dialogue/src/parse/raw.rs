@@ -56,7 +56,9 @@ pub struct RawLocale {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawStepTexts {
-    pub messages: Spanned<Vec<Spanned<String>>>,
+    /// Optional here so that a table holding only `options` (its messages under a
+    /// misspelt name) is a rule's error that can say so, not a parse error.
+    pub messages: Option<Spanned<Vec<Spanned<String>>>>,
     pub options: Option<Map<RawReply>>,
 }
 

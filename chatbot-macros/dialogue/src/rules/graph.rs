@@ -144,25 +144,58 @@ pub fn check_graph(source: &Source, raw: &RawDialogue, report: &Report, errors: 
         );
     }
     if errors.0.len() == before {
-        for (start, which) in [
-            (report.start_new, &raw.start.get_ref().new),
-            (report.start_returning, &raw.start.get_ref().returning),
-        ] {
-            let path = report.default_path(start);
-            let last = *path.last().unwrap_or(&start);
-            if !report.steps[last].purchase {
-                errors.at(
-                    source,
-                    which.span(),
-                    format!(
-                        "the default path from `{}` loops at step `{}` without reaching the purchase",
-                        which.get_ref(),
-                        report.steps[last].name
-                    ),
-                    "a visitor who never picks a quick reply must reach the purchase by following `next`".into(),
-                );
-            }
+        check_default_path(source, raw, report, errors);
+    }
+}
+
+/// A visitor who never picks a quick reply follows `next` to the purchase. A loop is
+/// one mistake, whichever start leads into it: reported once, at the `next` that leads
+/// back into it.
+fn check_default_path(source: &Source, raw: &RawDialogue, report: &Report, errors: &mut Errors) {
+    let mut reported: Vec<usize> = Vec::new();
+    for start in [report.start_new, report.start_returning] {
+        let path = report.default_path(start);
+        let last = *path.last().unwrap_or(&start);
+        if report.steps[last].purchase || reported.contains(&last) {
+            continue;
         }
+        reported.push(last);
+        let Some(back) = report.steps[last].next else {
+            continue;
+        };
+        let looped = path.iter().skip_while(|&&s| s != back).chain([&back]);
+        let names: Vec<&str> = looped.map(|&s| report.steps[s].name.as_str()).collect();
+        // A way on: a reply of this step whose own default path reaches the purchase.
+        let on = report.steps[last]
+            .options
+            .iter()
+            .map(|o| o.next)
+            .find(|&n| {
+                let path = report.default_path(n);
+                path.last().is_some_and(|&end| report.steps[end].purchase)
+            });
+        let fix = match on {
+            Some(n) => format!("e.g. `next = \"{}\"`", report.steps[n].name),
+            None => "towards the purchase".to_owned(),
+        };
+        let span = raw
+            .steps
+            .get_ref()
+            .get_index(last)
+            .and_then(|(_, s)| s.get_ref().next.as_ref().map(Spanned::span))
+            .unwrap_or_else(|| raw.start.span());
+        errors.at(
+            source,
+            span,
+            format!(
+                "`next` of step `{}` leads back to `{}`: the default path loops without reaching the purchase",
+                report.steps[last].name, report.steps[back].name
+            ),
+            format!(
+                "a visitor who never picks a quick reply follows `next` ({}) and never reaches the checkout: let this `next` lead on, {fix}",
+                names.join(" -> ")
+            ),
+        );
     }
 }
 

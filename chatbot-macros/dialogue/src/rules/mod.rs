@@ -6,9 +6,11 @@
 pub mod graph;
 pub mod locales;
 mod names;
+mod replies;
 mod structure;
 mod texts;
 
+use self::replies::StrayLabel;
 use crate::diagnostic::{Diagnostic, Errors, Source};
 use crate::model::{Catalogue, LocaleDef, Report};
 use crate::parse::{RawDialogue, RawLocale, parse};
@@ -95,28 +97,32 @@ fn compile_report(
     };
     let raw = raw?;
     let before = errors.0.len();
-    let folder_name = folder.folder.rsplit('/').next().unwrap_or_default();
-    if names::is_slug(raw.id.get_ref()) && raw.id.get_ref() != folder_name {
-        errors.at(
-            source,
-            raw.id.span(),
-            format!(
-                "report id `{}` is not the name of its folder `{}`",
-                raw.id.get_ref(),
-                folder.folder
-            ),
-            format!(
-                "the id is the report's URL and its folder's name: write `id = \"{folder_name}\"` or rename the folder"
-            ),
-        );
-    }
+    structure::check_id(source, &raw, &folder.folder, errors);
+    // The option ids the texts label, for the help of a step that lost its options.
+    let labelled = |step: &str| -> Vec<String> {
+        locales
+            .iter()
+            .flatten()
+            .filter_map(|(_, raw)| raw.as_ref())
+            .find_map(|raw| raw.steps.get_ref().get(step))
+            .and_then(|texts| texts.get_ref().options.as_ref())
+            .map(|labels| {
+                labels
+                    .get_ref()
+                    .keys()
+                    .map(|k| k.get_ref().clone())
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
     // With a broken structure, the texts are still checked against the steps and options
     // the file names, so that one build reports the mistakes of every file.
-    let checked = structure::check_structure(source, &raw, errors);
+    let checked = structure::check_structure(source, &raw, &labelled, errors);
     let report = checked
         .clone()
         .unwrap_or_else(|| structure::loose_report(&raw));
     let mut texts = Vec::new();
+    let mut stray: Vec<(&Source, StrayLabel)> = Vec::new();
     for (i, locale) in catalogue_locales.iter().enumerate() {
         match &locales[i] {
             None => errors.at(
@@ -130,16 +136,124 @@ fn compile_report(
             ),
             Some((_, None)) => {}
             Some((locale_source, Some(raw_locale))) => {
-                if let Some(t) = texts::check_locale(&report, &locale.code, locale_source, raw_locale, errors) {
-                    texts.push(t);
-                }
+                let check =
+                    texts::check_locale(&report, &locale.code, locale_source, raw_locale, errors);
+                texts.extend(check.texts);
+                stray.extend(check.stray.into_iter().map(|s| (*locale_source, s)));
             }
         }
     }
+    stray_labels(
+        source,
+        &raw,
+        &report,
+        catalogue_locales.len(),
+        stray,
+        errors,
+    );
     if checked.is_none() || errors.0.len() > before || texts.len() != catalogue_locales.len() {
         return None;
     }
     let report = Report { texts, ..report };
     graph::check_price_on_default_path(source, &raw, &report, catalogue_locales, errors);
     (errors.0.len() == before).then_some(report)
+}
+
+/// Labels for options a step does not define. When every locale file writes the same
+/// one, dialogue.toml changed, not the texts: one error there instead of one per file.
+/// A step that lost all its options is already reported by the structure.
+fn stray_labels(
+    source: &Source,
+    raw: &RawDialogue,
+    report: &Report,
+    locale_count: usize,
+    mut stray: Vec<(&Source, StrayLabel)>,
+    errors: &mut Errors,
+) {
+    let steps = raw.steps.get_ref();
+    while let Some((_, first)) = stray.first() {
+        let (step, id) = (first.step, first.id.clone());
+        let (same, rest): (Vec<_>, Vec<_>) = stray
+            .into_iter()
+            .partition(|(_, s)| s.step == step && s.id == id);
+        stray = rest;
+        let Some((key, raw_step)) = steps.get_index(step) else {
+            continue;
+        };
+        let name = key.get_ref();
+        let raw_step = raw_step.get_ref();
+        if raw_step.purchase.is_none()
+            && raw_step
+                .options
+                .as_ref()
+                .is_none_or(|o| o.get_ref().is_empty())
+        {
+            continue;
+        }
+        if locale_count < 2 || same.len() < locale_count {
+            for (locale_source, s) in same {
+                errors.at(
+                    locale_source,
+                    s.span,
+                    format!("label for undefined option `{}` of step `{name}`", s.id),
+                    s.help,
+                );
+            }
+            continue;
+        }
+        let places: Vec<String> = same
+            .iter()
+            .map(|(src, s)| {
+                let file = src.display.rsplit('/').next().unwrap_or_default();
+                format!(
+                    "{file} (line {})",
+                    Diagnostic::new(src, s.span.clone(), "").line
+                )
+            })
+            .collect();
+        let renamed = same[0].1.instead_of.clone().filter(|other| {
+            same.iter()
+                .all(|(_, s)| s.instead_of.as_deref() == Some(other.as_str()))
+        });
+        let options = raw_step.options.as_ref();
+        match renamed {
+            Some(other) => {
+                let span = options
+                    .and_then(|o| {
+                        o.get_ref()
+                            .iter()
+                            .find(|opt| opt.get_ref().id.get_ref() == &other)
+                    })
+                    .map_or_else(|| key.span(), |opt| opt.get_ref().id.span());
+                errors.at(
+                    source,
+                    span,
+                    format!(
+                        "option `{other}` of step `{name}` has no label in any locale file: they label `{id}`"
+                    ),
+                    format!(
+                        "write `id = \"{id}\"` back, or rename the label in {}",
+                        places.join(", ")
+                    ),
+                );
+            }
+            None => {
+                let next = report.steps[step]
+                    .next
+                    .and_then(|n| report.steps.get(n))
+                    .map_or("<step>", |s| s.name.as_str());
+                errors.at(
+                    source,
+                    options.map_or_else(|| key.span(), |o| o.span()),
+                    format!(
+                        "step `{name}` has no option `{id}`, but every locale file labels it"
+                    ),
+                    format!(
+                        "add `{{ id = \"{id}\", next = \"{next}\" }}` back to its `options`, or remove the label from {}",
+                        places.join(", ")
+                    ),
+                );
+            }
+        }
+    }
 }

@@ -13,6 +13,59 @@ use crate::suggest::suggest;
 /// Most quick replies a step may offer (typed answers store the reply's index in a byte).
 const MAX_OPTIONS: usize = 255;
 
+/// The report id: a lowercase slug, and the name of its folder. The help names one
+/// fix that satisfies both, so that following it never leads to the other error.
+pub fn check_id(source: &Source, raw: &RawDialogue, folder: &str, errors: &mut Errors) {
+    let id = raw.id.get_ref();
+    let folder_name = folder.rsplit('/').next().unwrap_or_default();
+    let why = "the id is the report's URL and its folder's name";
+    if !is_slug(id) {
+        let fixed = slugify(id);
+        let fixed = if fixed.is_empty() {
+            "new-job".to_owned()
+        } else {
+            fixed
+        };
+        let rename = if folder_name == fixed {
+            String::new()
+        } else {
+            format!(" and rename the folder `{folder}` to `{fixed}`")
+        };
+        errors.at(
+            source,
+            raw.id.span(),
+            format!("report id `{id}` is not a lowercase slug"),
+            format!(
+                "{why}, lowercase letters a-z, digits and single hyphens: write `id = \"{fixed}\"`{rename}"
+            ),
+        );
+    } else if id != folder_name {
+        let help = if is_slug(folder_name) {
+            format!("{why}: write `id = \"{folder_name}\"` or rename the folder to `{id}`")
+        } else {
+            format!(
+                "{why}, and `{folder_name}` is not a lowercase slug: rename the folder to `{id}`"
+            )
+        };
+        errors.at(
+            source,
+            raw.id.span(),
+            format!("report id `{id}` is not the name of its folder `{folder}`"),
+            help,
+        );
+    }
+}
+
+/// `Career_Growth` -> `career-growth`.
+fn slugify(id: &str) -> String {
+    let lower = id.to_ascii_lowercase();
+    let words: Vec<&str> = lower
+        .split(|c: char| !(c.is_ascii_lowercase() || c.is_ascii_digit()))
+        .filter(|w| !w.is_empty())
+        .collect();
+    words.join("-")
+}
+
 /// The steps and option ids a structure file names, whether or not its graph is sound.
 pub fn loose_report(raw: &RawDialogue) -> Report {
     let steps = raw
@@ -46,17 +99,16 @@ pub fn loose_report(raw: &RawDialogue) -> Report {
 }
 
 /// Checks the structure file; returns the report without texts if its graph is sound.
-pub fn check_structure(source: &Source, raw: &RawDialogue, errors: &mut Errors) -> Option<Report> {
+/// `labelled(step)`: the option ids the texts label for a step, for the help of a step
+/// that offers none.
+pub fn check_structure(
+    source: &Source,
+    raw: &RawDialogue,
+    labelled: &dyn Fn(&str) -> Vec<String>,
+    errors: &mut Errors,
+) -> Option<Report> {
     let before = errors.0.len();
     let id = raw.id.get_ref();
-    if !is_slug(id) {
-        errors.at(
-            source,
-            raw.id.span(),
-            format!("report id `{id}` is not a lowercase slug"),
-            "use lowercase letters a-z, digits and single hyphens, e.g. `new-job`".into(),
-        );
-    }
     let steps = raw.steps.get_ref();
     let names = || steps.keys().map(|k| k.get_ref().as_str());
     let index = |name: &str| steps.get_index_of(name);
@@ -163,12 +215,31 @@ pub fn check_structure(source: &Source, raw: &RawDialogue, errors: &mut Errors) 
                 .next
                 .as_ref()
                 .map_or("<step>", |n| n.get_ref().as_str());
+            let ids = labelled(name);
+            let example = if ids.is_empty() {
+                format!(
+                    "add e.g. `options = [{{ id = \"yes\", next = \"{next}\" }}]` and its label in every locale file"
+                )
+            } else {
+                let list: Vec<String> = ids
+                    .iter()
+                    .map(|id| format!("{{ id = \"{id}\", next = \"{next}\" }}"))
+                    .collect();
+                format!(
+                    "the texts label {}: add `options = [{}]` (each `next` where that reply leads)",
+                    ids.iter()
+                        .map(|id| format!("`{id}`"))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    list.join(", ")
+                )
+            };
             errors.at(
                 source,
                 step.options.as_ref().map_or_else(key_span, Spanned::span),
                 format!("step `{name}` asks a question but offers no quick replies"),
                 format!(
-                    "every waiting message needs at least one quick reply, so that it can be answered in one tap: add e.g. `options = [{{ id = \"yes\", next = \"{next}\" }}]` and its label in every locale file"
+                    "every waiting message needs at least one quick reply, so that it can be answered in one tap: {example}"
                 ),
             );
         }

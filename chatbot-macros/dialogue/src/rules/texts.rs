@@ -1,15 +1,13 @@
 //! `<locale>.toml`: a report's texts in one language, checked against its structure —
 //! every step's messages, every option's label and phrases, the post-payment texts.
 
-use std::ops::Range;
-
 use toml::Spanned;
 
-use crate::answer::normalize;
+use super::replies::{StrayLabel, check_replies};
 use crate::diagnostic::{Diagnostic, Errors, Source};
-use crate::model::{LocaleTexts, Phrase, Report, Step, StepTexts, Success, Text};
+use crate::model::{LocaleTexts, Report, Step, StepTexts, Success, Text};
 use crate::parse::RawLocale;
-use crate::suggest::suggest;
+use crate::suggest::{closest, suggest};
 use crate::text::{self, Piece};
 
 fn check_text(
@@ -74,10 +72,31 @@ fn check_messages(
             "a chunk needs at least one message: add one to the list".into(),
         );
     }
+    for pair in list.get_ref().windows(2) {
+        if let [first, second] = pair
+            && first.get_ref().trim() == second.get_ref().trim()
+            && !first.get_ref().trim().is_empty()
+        {
+            let line = Diagnostic::new(source, first.span(), "").line;
+            errors.at(
+                source,
+                second.span(),
+                format!("{what} sends the same message twice in a row"),
+                format!("the same text is on line {line}: remove one of the two"),
+            );
+        }
+    }
     list.get_ref()
         .iter()
         .filter_map(|t| check_text(source, t, placeholders, errors))
         .collect()
+}
+
+/// A locale file's checked texts, and the labels it writes for options its steps do
+/// not define (reported by [`super::compile`] once every locale file is read).
+pub struct LocaleCheck {
+    pub texts: Option<LocaleTexts>,
+    pub stray: Vec<StrayLabel>,
 }
 
 pub fn check_locale(
@@ -86,7 +105,7 @@ pub fn check_locale(
     source: &Source,
     raw: &RawLocale,
     errors: &mut Errors,
-) -> Option<LocaleTexts> {
+) -> LocaleCheck {
     let before = errors.0.len();
     if raw.title.get_ref().trim().is_empty() {
         errors.at(
@@ -97,165 +116,67 @@ pub fn check_locale(
         );
     }
     let texts = raw.steps.get_ref();
+    let without_messages: Vec<&str> = report
+        .steps
+        .iter()
+        .map(|s| s.name.as_str())
+        .filter(|name| {
+            texts
+                .get(*name)
+                .is_none_or(|t| t.get_ref().messages.is_none())
+        })
+        .collect();
+    // A step written under a misspelt name is one mistake: the step it was meant for is
+    // not reported as missing too.
+    let mut meant: Vec<&str> = Vec::new();
     for key in texts.keys() {
-        if !report.steps.iter().any(|s| &s.name == key.get_ref()) {
-            errors.at(
-                source,
-                key.span(),
-                format!("texts for undefined step `{}`", key.get_ref()),
-                suggest(key.get_ref(), report.steps.iter().map(|s| s.name.as_str())),
-            );
+        if report.steps.iter().any(|s| &s.name == key.get_ref()) {
+            continue;
         }
+        let help = match closest(key.get_ref(), without_messages.iter().copied()) {
+            Some(name) => {
+                meant.push(name);
+                format!("did you mean `{name}`? the steps are those of dialogue.toml")
+            }
+            None => suggest(key.get_ref(), report.steps.iter().map(|s| s.name.as_str())),
+        };
+        errors.at(
+            source,
+            key.span(),
+            format!("texts for undefined step `{}`", key.get_ref()),
+            help,
+        );
     }
     let mut steps = Vec::new();
+    let mut stray = Vec::new();
     for (index, step) in report.steps.iter().enumerate() {
-        let Some((_, step_texts)) = texts.get_key_value(step.name.as_str()) else {
-            // Point where its texts belong: after the step before it in dialogue.toml
-            // (or before the one after it), as this file has them.
-            let present = |s: &Step| texts.get_key_value(s.name.as_str()).map(|(k, _)| k);
-            let before = report.steps[..index].iter().rev().find_map(present);
-            let after = report.steps[index + 1..].iter().find_map(present);
-            let add = format!("add [steps.{}] with its `messages`", step.name);
-            let (span, help) = match (before, after) {
-                (Some(key), _) => (
-                    key.span(),
-                    format!("{add} after [steps.{}], as in dialogue.toml", key.get_ref()),
-                ),
-                (None, Some(key)) => (
-                    key.span(),
-                    format!(
-                        "{add} before [steps.{}], as in dialogue.toml",
-                        key.get_ref()
-                    ),
-                ),
-                (None, None) => (raw.steps.span(), format!("{add} to this file")),
-            };
-            errors.at(
-                source,
-                span,
-                format!("step `{}` has no text in `{code}`", step.name),
-                help,
-            );
+        if meant.contains(&step.name.as_str()) {
+            continue;
+        }
+        let Some((key, step_texts)) = texts.get_key_value(step.name.as_str()) else {
+            missing_step(report, index, code, source, raw, errors);
             continue;
         };
         let step_texts = step_texts.get_ref();
         let what = format!("step `{}`", step.name);
-        let messages = check_messages(source, &step_texts.messages, &what, true, errors);
-        let labels = step_texts.options.as_ref();
-        let mut options = Vec::new();
-        let mut phrases: Vec<(Phrase, Range<usize>)> = Vec::new();
-        for (index, option) in step.options.iter().enumerate() {
-            if step.options[..index].iter().any(|o| o.id == option.id) {
-                // An id used twice is reported once, in dialogue.toml.
-                continue;
-            }
-            let Some(reply) = labels.and_then(|l| l.get_ref().get(option.id.as_str())) else {
-                errors.at(
-                    source,
-                    labels.map_or_else(|| step_texts.messages.span(), Spanned::span),
-                    format!(
-                        "option `{}` of step `{}` has no label in `{code}`",
-                        option.id, step.name
-                    ),
-                    format!("add `{} = \"...\"` to the step's `options`", option.id),
-                );
-                continue;
-            };
-            let label_span = reply
-                .get_ref()
-                .text_span
-                .clone()
-                .unwrap_or_else(|| reply.span());
-            let label = &reply.get_ref().text;
-            match text::parse(label) {
-                _ if label.trim().is_empty() => errors.at(
-                    source,
-                    label_span.clone(),
-                    "empty quick-reply label".into(),
-                    "write the button's text".into(),
-                ),
-                Ok(pieces) => match pieces.as_slice() {
-                    [Piece::Literal(text)] => options.push(text.clone()),
-                    _ => errors.at(
-                        source,
-                        label_span.clone(),
-                        "quick-reply labels cannot hold placeholders".into(),
-                        "write the label as plain text; `{{` and `}}` give literal braces".into(),
-                    ),
-                },
-                Err(e) => errors.at(source, label_span.clone(), e.message, e.help),
-            }
-            // A reply that buys is picked by an exact answer only.
-            let inside = !report.steps[option.next].purchase;
-            let written = std::iter::once((label.as_str(), label_span, true)).chain(
-                reply
-                    .get_ref()
-                    .phrases
-                    .iter()
-                    .map(|p| (p.get_ref().as_str(), p.span(), false)),
-            );
-            for (written, span, is_label) in written {
-                let text = normalize(written);
-                if text.is_empty() {
-                    if !is_label {
-                        errors.at(
-                            source,
-                            span,
-                            "a phrase without letters or digits".into(),
-                            "punctuation and emoji are ignored when answers are matched: write words".into(),
-                        );
-                    }
-                    continue;
-                }
-                match phrases.iter().find(|(p, _)| p.text == text) {
-                    Some((first, first_span)) if first.option != index => {
-                        let line = Diagnostic::new(source, first_span.clone(), "").line;
-                        errors.at(
-                            source,
-                            span,
-                            format!(
-                                "the answer `{text}` would pick both `{}` and `{}` in step `{}`",
-                                step.options[first.option].id, option.id, step.name
-                            ),
-                            format!("it is already an answer for `{}` on line {line}; a typed answer must lead one way: keep it for one quick reply", step.options[first.option].id),
-                        );
-                    }
-                    Some(_) => {}
-                    None => phrases.push((
-                        Phrase {
-                            text,
-                            option: index,
-                            inside,
-                        },
-                        span,
-                    )),
-                }
-            }
-        }
-        let mut phrases: Vec<Phrase> = phrases.into_iter().map(|(p, _)| p).collect();
-        phrases.sort_by(|a, b| a.text.cmp(&b.text));
-        for key in labels.iter().flat_map(|l| l.get_ref().keys()) {
-            if !step.options.iter().any(|o| &o.id == key.get_ref()) {
+        let messages = match &step_texts.messages {
+            Some(list) => check_messages(source, list, &what, true, errors),
+            None => {
                 errors.at(
                     source,
                     key.span(),
-                    format!(
-                        "label for undefined option `{}` of step `{}`",
-                        key.get_ref(),
-                        step.name
-                    ),
-                    if step.options.is_empty() {
-                        "this step offers no quick replies in dialogue.toml".to_owned()
-                    } else {
-                        suggest(key.get_ref(), step.options.iter().map(|o| o.id.as_str()))
-                    },
+                    format!("step `{}` has no `messages` in `{code}`", step.name),
+                    format!("add `messages = [\"...\"]` to [steps.{}]", step.name),
                 );
+                Vec::new()
             }
-        }
+        };
+        let replies = check_replies(report, index, code, source, step_texts, key.span(), errors);
+        stray.extend(replies.stray);
         steps.push(StepTexts {
             messages,
-            options,
-            phrases,
+            options: replies.labels,
+            phrases: replies.phrases,
         });
     }
     let success = raw.success.get_ref();
@@ -293,15 +214,66 @@ pub fn check_locale(
         false,
         errors,
     );
-    let link = link?;
-    (errors.0.len() == before).then(|| LocaleTexts {
-        title: raw.title.get_ref().clone(),
-        steps,
-        success: Success {
-            thanks,
-            link,
-            goodbye,
-        },
-        failure,
-    })
+    let texts = link
+        .filter(|_| errors.0.len() == before)
+        .map(|link| LocaleTexts {
+            title: raw.title.get_ref().clone(),
+            steps,
+            success: Success {
+                thanks,
+                link,
+                goodbye,
+            },
+            failure,
+        });
+    LocaleCheck { texts, stray }
+}
+
+/// A step with no texts at all in a locale file: pointed where its texts belong (after
+/// the step before it in dialogue.toml, or before the one after it, as this file has
+/// them), with everything it needs, so that one build is enough.
+fn missing_step(
+    report: &Report,
+    index: usize,
+    code: &str,
+    source: &Source,
+    raw: &RawLocale,
+    errors: &mut Errors,
+) {
+    let texts = raw.steps.get_ref();
+    let step = &report.steps[index];
+    let present = |s: &Step| texts.get_key_value(s.name.as_str()).map(|(k, _)| k);
+    let before = report.steps[..index].iter().rev().find_map(present);
+    let after = report.steps[index + 1..].iter().find_map(present);
+    let mut ids: Vec<&str> = Vec::new();
+    for option in &step.options {
+        if !ids.contains(&option.id.as_str()) {
+            ids.push(&option.id);
+        }
+    }
+    let mut add = format!("add [steps.{}] with its `messages`", step.name);
+    if !ids.is_empty() {
+        let labels: Vec<String> = ids.iter().map(|id| format!("{id} = \"...\"")).collect();
+        add.push_str(&format!(" and `options = {{ {} }}`", labels.join(", ")));
+    }
+    let (span, help) = match (before, after) {
+        (Some(key), _) => (
+            key.span(),
+            format!("{add}, after [steps.{}] as in dialogue.toml", key.get_ref()),
+        ),
+        (None, Some(key)) => (
+            key.span(),
+            format!(
+                "{add}, before [steps.{}] as in dialogue.toml",
+                key.get_ref()
+            ),
+        ),
+        (None, None) => (raw.steps.span(), format!("{add} to this file")),
+    };
+    errors.at(
+        source,
+        span,
+        format!("step `{}` has no text in `{code}`", step.name),
+        help,
+    );
 }
