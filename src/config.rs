@@ -81,10 +81,15 @@ pub struct ServerArgs {
     #[arg(long, env = "CHATBOT_MAX_STORED_SESSIONS", default_value_t = defaults::MAX_STORED_SESSIONS, value_parser = clap::value_parser!(u64).range(1..))]
     pub max_stored_sessions: u64,
     /// Where resumable dialogues are kept: `memory` (this process only; survives dropped
-    /// connections, not a restart) or a Redis URL, `redis://host:port/db`, shared by every
-    /// instance behind one load balancer (see docs/deploy.md).
+    /// connections, not a restart) or a Redis URL, `redis://host:port/db` (or
+    /// `rediss://…` over TLS), shared by every instance behind one load balancer (see
+    /// docs/deploy.md).
     #[arg(long, env = "CHATBOT_SESSION_STORE", default_value = "memory")]
     pub session_store: String,
+    /// A PEM file of the certificate authorities to trust for a `rediss://` session store,
+    /// instead of the system's (a managed Redis with a private CA).
+    #[arg(long, env = "CHATBOT_REDIS_CA")]
+    pub redis_ca: Option<std::path::PathBuf>,
     /// Seconds open sessions get to close (1001) on shutdown before the process exits.
     #[arg(long, env = "CHATBOT_SHUTDOWN_GRACE_S", default_value_t = defaults::SHUTDOWN_GRACE_S)]
     pub shutdown_grace_s: u64,
@@ -120,8 +125,17 @@ pub enum ConfigError {
         "--reading-path must start with a single `/` and hold no `?`, `#`, `\\`, spaces or control characters (got {0:?})"
     )]
     ReadingPath(String),
-    #[error("--session-store must be `memory` or a `redis://host:port/db` URL (got {0:?})")]
+    #[error(
+        "--session-store must be `memory` or a `redis://host:port/db` or `rediss://host:port/db` URL (got {0:?})"
+    )]
     SessionStore(String),
+    #[error("--redis-ca: cannot read {path}: {error}")]
+    RedisCa {
+        path: std::path::PathBuf,
+        error: std::io::Error,
+    },
+    #[error("--redis-ca is for a `rediss://` session store (TLS); the store is {0:?}")]
+    RedisCaWithoutTls(String),
 }
 
 /// The validated configuration the server runs with.
@@ -139,6 +153,8 @@ pub struct Config {
     pub max_stored_sessions: usize,
     /// The Redis URL of a shared session store; `None` keeps dialogues in process.
     pub session_store: Option<String>,
+    /// The PEM roots to trust for a `rediss://` store, read from `--redis-ca`.
+    pub redis_ca: Option<Vec<u8>>,
     /// Lower-case origins without a trailing `/`; `None` allows every origin.
     pub allowed_origins: Option<Vec<String>>,
     pub metrics_addr: Option<SocketAddr>,
@@ -160,6 +176,20 @@ impl Config {
             url if redis::Client::open(url).is_ok() => Some(url.to_owned()),
             other => return Err(ConfigError::SessionStore(other.to_owned())),
         };
+        let redis_ca = match &args.redis_ca {
+            None => None,
+            Some(_)
+                if !session_store
+                    .as_deref()
+                    .is_some_and(|u| u.starts_with("rediss://")) =>
+            {
+                return Err(ConfigError::RedisCaWithoutTls(args.session_store.clone()));
+            }
+            Some(path) => Some(std::fs::read(path).map_err(|error| ConfigError::RedisCa {
+                path: path.clone(),
+                error,
+            })?),
+        };
         let max_connections = match (args.max_connections, open_files) {
             (Some(n), _) => n,
             // Keep room for the listener, log files, metrics and accepted-but-refused sockets.
@@ -180,6 +210,7 @@ impl Config {
             resume_window: Duration::from_secs(args.resume_window_s),
             max_stored_sessions: usize::try_from(args.max_stored_sessions).unwrap_or(usize::MAX),
             session_store,
+            redis_ca,
             allowed_origins: args.allowed_origins.as_ref().map(|list| {
                 list.iter()
                     .map(|o| o.trim().trim_end_matches('/').to_ascii_lowercase())
@@ -207,6 +238,7 @@ impl Config {
             resume_window: Duration::from_secs(defaults::RESUME_WINDOW_S),
             max_stored_sessions: defaults::MAX_STORED_SESSIONS as usize,
             session_store: None,
+            redis_ca: None,
             allowed_origins: None,
             metrics_addr: None,
         }

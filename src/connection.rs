@@ -10,7 +10,7 @@ use futures_util::{FutureExt, Sink, SinkExt, Stream, StreamExt};
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
-use crate::protocol::{self, ClientError, close};
+use crate::protocol::{self, ClientError, Close};
 use crate::session::{Dialogue, Run, Then};
 
 /// The timings a connection runs with.
@@ -51,7 +51,7 @@ const CLOSE_HANDSHAKE: Duration = Duration::from_secs(2);
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct End {
     /// The close code the server sent; `None` if the client went away first.
-    pub code: Option<u16>,
+    pub code: Option<Close>,
     /// The client error that ended it, if any.
     pub error: Option<ClientError>,
 }
@@ -74,7 +74,8 @@ enum Phase {
     },
 }
 
-/// Drives `dialogue` over `socket` until the conversation ends.
+/// Drives `dialogue` over `socket` until the conversation ends, then tells the dialogue
+/// its connection is gone ([`Dialogue::on_closed`]).
 ///
 /// A panic inside the dialogue (a bug) costs this session only: the client gets 1011.
 pub async fn run<D: Dialogue>(
@@ -89,17 +90,19 @@ pub async fn run<D: Dialogue>(
         .await;
     let exit = driven.unwrap_or_else(|_| {
         tracing::error!("session panicked; closing it with 1011");
-        Exit::Close(close::INTERNAL)
+        Exit::Close(Close::Internal)
     });
     // Boxed: the closing handshake's state is needed once per connection, at its end, so
     // it takes no room in the task of every held session.
-    Box::pin(finish(socket, exit)).await
+    let end = Box::pin(finish(socket, exit)).await;
+    dialogue.on_closed();
+    end
 }
 
 /// Why the loop stopped, and so how the connection ends.
 enum Exit {
     /// Close with this code.
-    Close(u16),
+    Close(Close),
     /// A bad message: its error, then 1008.
     Reject(ClientError),
     /// The socket failed to read.
@@ -132,15 +135,16 @@ async fn drive<D: Dialogue>(
     let taken_over = stop.taken_over.cancelled();
     tokio::pin!(taken_over);
     loop {
-        // The frames still to send, and when the first of them was due.
-        let (frames, then, due) = tokio::select! {
+        // The frames still to send, the untimed frame that goes with the first of them,
+        // and when that first one was due.
+        let (lead, frames, then, due) = tokio::select! {
             biased;
-            () = &mut cancelled => return Exit::Close(close::GOING_AWAY),
-            () = &mut taken_over => return Exit::Close(close::TAKEN_OVER),
+            () = &mut cancelled => return Exit::Close(Close::GoingAway),
+            () = &mut taken_over => return Exit::Close(Close::TakenOver),
             () = &mut deadline => match phase {
-                Phase::Waiting { first: true } => return Exit::Close(close::POLICY),
-                Phase::Waiting { first: false } => return Exit::Close(close::NORMAL),
-                Phase::Sending { frames, then } => (frames, then, deadline.deadline()),
+                Phase::Waiting { first: true } => return Exit::Close(Close::Policy),
+                Phase::Waiting { first: false } => return Exit::Close(Close::Idle),
+                Phase::Sending { frames, then } => (None, frames, then, deadline.deadline()),
             },
             message = socket.next() => {
                 let text = match message {
@@ -167,18 +171,19 @@ async fn drive<D: Dialogue>(
                 match dialogue.on_message(&text) {
                     Ok(run) => {
                         on_run(dialogue, &run);
-                        (run.frames.into_iter(), run.then, Instant::now())
+                        let lead = run.lead.map(|lead| lead.frame);
+                        (lead, run.frames.into_iter(), run.then, Instant::now())
                     }
                     Err(error) => return Exit::Reject(error),
                 }
             }
         };
-        match send_from(socket, frames, then, timing, due).await {
+        match send_from(socket, lead, frames, then, timing, due).await {
             After::Phase(next_phase, at) => {
                 deadline.as_mut().reset(at);
                 phase = next_phase;
             }
-            After::Close => return Exit::Close(close::NORMAL),
+            After::Close => return Exit::Close(Close::Normal),
             After::Gone => return Exit::Gone,
         }
     }
@@ -195,9 +200,10 @@ enum After {
 }
 
 /// Sends the next frame of a run (and, with no interval, all the rest), due at `due`,
-/// and says what follows.
+/// after `lead` (a frame that takes no time of its own), and says what follows.
 async fn send_from(
     socket: &mut impl Socket,
+    lead: Option<String>,
     mut frames: std::vec::IntoIter<String>,
     then: Then,
     timing: Timing,
@@ -208,7 +214,7 @@ async fn send_from(
     } else {
         1
     };
-    for frame in frames.by_ref().take(batch) {
+    for frame in lead.into_iter().chain(frames.by_ref().take(batch)) {
         if socket.feed(Message::Text(frame.into())).await.is_err() {
             return After::Gone;
         }
@@ -236,7 +242,7 @@ pub async fn reject(socket: &mut impl Socket, error: ClientError) -> End {
             error: Some(error),
         };
     }
-    close_with(socket, close::POLICY, Some(error)).await
+    close_with(socket, Close::Policy, Some(error)).await
 }
 
 /// A read that failed: too big (1009), not UTF-8 (an error, 1008), or a broken peer.
@@ -244,20 +250,20 @@ async fn read_failed(socket: &mut impl Socket, error: axum::Error) -> End {
     use tungstenite::error::{CapacityError, Error, ProtocolError};
     match error.into_inner().downcast::<Error>().map(|e| *e) {
         Ok(Error::Capacity(CapacityError::MessageTooLong { .. })) => {
-            close_with(socket, close::TOO_BIG, None).await
+            close_with(socket, Close::TooBig, None).await
         }
         Ok(Error::Utf8(_)) => reject(socket, ClientError::Utf8).await,
         Ok(Error::Protocol(ProtocolError::ResetWithoutClosingHandshake)) => End::GONE,
-        Ok(Error::Protocol(_)) => close_with(socket, close::PROTOCOL_ERROR, None).await,
+        Ok(Error::Protocol(_)) => close_with(socket, Close::ProtocolError, None).await,
         _ => End::GONE,
     }
 }
 
 /// Sends a close frame with `code`, then waits briefly for the client's close reply so
 /// that everything sent before it is read by the client before the TCP connection ends.
-pub async fn close_with(socket: &mut impl Socket, code: u16, error: Option<ClientError>) -> End {
+pub async fn close_with(socket: &mut impl Socket, code: Close, error: Option<ClientError>) -> End {
     let frame = CloseFrame {
-        code,
+        code: code.code(),
         reason: "".into(),
     };
     if socket.send(Message::Close(Some(frame))).await.is_ok() {

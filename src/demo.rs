@@ -17,6 +17,7 @@ use axum::routing::get;
 use serde::Serialize;
 
 use crate::catalogue::{Currency, Locale, Report};
+use crate::protocol::Close;
 
 const CSS: &str = include_str!("demo/demo.css");
 const JS: &str = include_str!("demo/demo.js");
@@ -120,6 +121,8 @@ fn page_locale(query: Option<&str>) -> Locale {
 #[derive(Serialize)]
 struct PageData {
     report: &'static str,
+    /// The server's close codes by name, so the script writes none of them.
+    close: BTreeMap<&'static str, u16>,
     protocol: &'static str,
     locales: Vec<LocaleData>,
     currencies: Vec<&'static str>,
@@ -138,6 +141,7 @@ impl PageData {
     fn new(report: Report) -> PageData {
         PageData {
             report: report.slug(),
+            close: Close::ALL.iter().map(|c| (c.name(), c.code())).collect(),
             protocol: PROTOCOL_PATH,
             locales: Locale::ALL
                 .iter()

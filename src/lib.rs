@@ -6,7 +6,8 @@
 //! - [`price`] and [`report_url`]: the two values a client sends that the bot shows back;
 //! - [`session`]: what a dialogue says and how it moves (no sockets, no clocks);
 //! - [`resume`]: the store of dialogues a reconnecting frontend can resume, shared
-//!   between instances through [`redis_store`] when configured;
+//!   between instances through [`redis_store`] when configured; [`session_id`]: the
+//!   `session` id and the digest it is stored and logged as;
 //! - [`connection`]: the socket loop that paces a dialogue and enforces the timers;
 //! - [`server`]: routes, upgrade, connection limit, shutdown; [`demo`]: the demo pages;
 //! - [`metrics`]: the Prometheus metrics, funnel included;
@@ -25,6 +26,7 @@ pub mod report_url;
 pub mod resume;
 pub mod server;
 pub mod session;
+pub mod session_id;
 pub mod system;
 
 pub use config::Config;

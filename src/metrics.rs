@@ -16,7 +16,7 @@ use metrics_exporter_prometheus::{
 
 use crate::catalogue::{Locale, Report, State};
 use crate::connection::End;
-use crate::protocol::{Endpoint, ErrorKind, close};
+use crate::protocol::{Close, Endpoint, ErrorKind};
 use crate::resume;
 use crate::session::{Dialogue, EngagementDialogue, Outcome, PaymentDialogue, Run};
 
@@ -24,55 +24,32 @@ use crate::session::{Dialogue, EngagementDialogue, Outcome, PaymentDialogue, Run
 /// `client_gone` when the client left first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Ending {
-    Code(u16),
+    Code(Close),
     ClientGone,
 }
 
 impl Ending {
-    const ALL: [Ending; 9] = [
-        Ending::Code(close::NORMAL),
-        Ending::Code(close::GOING_AWAY),
-        Ending::Code(close::PROTOCOL_ERROR),
-        Ending::Code(close::POLICY),
-        Ending::Code(close::TOO_BIG),
-        Ending::Code(close::INTERNAL),
-        Ending::Code(close::TRY_AGAIN_LATER),
-        Ending::Code(close::TAKEN_OVER),
-        Ending::ClientGone,
-    ];
+    const COUNT: usize = Close::ALL.len() + 1;
 
-    fn of(code: Option<u16>) -> Ending {
-        code.map_or(Ending::ClientGone, Ending::Code)
+    fn all() -> impl Iterator<Item = Ending> {
+        Close::ALL
+            .into_iter()
+            .map(Ending::Code)
+            .chain([Ending::ClientGone])
     }
 
-    /// The position in [`Ending::ALL`]; a code the server never sends counts as a
-    /// broken session.
     fn index(self) -> usize {
         match self {
-            Ending::Code(close::NORMAL) => 0,
-            Ending::Code(close::GOING_AWAY) => 1,
-            Ending::Code(close::PROTOCOL_ERROR) => 2,
-            Ending::Code(close::POLICY) => 3,
-            Ending::Code(close::TOO_BIG) => 4,
-            Ending::Code(close::INTERNAL) => 5,
-            Ending::Code(close::TRY_AGAIN_LATER) => 6,
-            Ending::Code(close::TAKEN_OVER) => 7,
-            Ending::Code(_) | Ending::ClientGone => 8,
+            Ending::Code(code) => code as usize,
+            Ending::ClientGone => Close::ALL.len(),
         }
     }
 
     fn label(self) -> &'static str {
-        [
-            "1000",
-            "1001",
-            "1002",
-            "1008",
-            "1009",
-            "1011",
-            "1013",
-            "4000",
-            "client_gone",
-        ][self.index()]
+        match self {
+            Ending::Code(code) => code.label(),
+            Ending::ClientGone => "client_gone",
+        }
     }
 }
 
@@ -85,11 +62,11 @@ trait Keyed: Copy {
 }
 
 macro_rules! keyed {
-    ($($t:ty => $index:expr),* $(,)?) => {$(
+    ($($t:ty: $count:expr, $all:expr, $index:expr;)*) => {$(
         impl Keyed for $t {
-            const COUNT: usize = <$t>::ALL.len();
+            const COUNT: usize = $count;
             fn all() -> impl Iterator<Item = Self> {
-                <$t>::ALL.into_iter()
+                $all
             }
             fn index(self) -> usize {
                 ($index)(self)
@@ -99,13 +76,13 @@ macro_rules! keyed {
 }
 
 keyed! {
-    Endpoint => |e| e as usize,
-    Ending => Ending::index,
-    ErrorKind => |k| k as usize,
-    resume::Outcome => |o| o as usize,
-    Report => Report::index,
-    Locale => Locale::index,
-    State => State::index,
+    Endpoint: Endpoint::ALL.len(), Endpoint::ALL.into_iter(), |e| e as usize;
+    Ending: Ending::COUNT, Ending::all(), Ending::index;
+    ErrorKind: ErrorKind::COUNT, ErrorKind::all(), ErrorKind::index;
+    resume::Outcome: resume::Outcome::ALL.len(), resume::Outcome::ALL.into_iter(), |o| o as usize;
+    Report: Report::ALL.len(), Report::ALL.into_iter(), Report::index;
+    Locale: Locale::ALL.len(), Locale::ALL.into_iter(), Locale::index;
+    State: State::ALL.len(), State::ALL.into_iter(), State::index;
 }
 
 impl<A: Keyed, B: Keyed> Keyed for (A, B) {
@@ -143,77 +120,136 @@ const PURCHASE_BUCKETS: &[f64] = &[
     15.0, 30.0, 60.0, 120.0, 180.0, 300.0, 600.0, 900.0, 1800.0, 3600.0,
 ];
 
-/// The kind of a metric, declared with its name and help.
-#[derive(Clone, Copy)]
-enum Kind {
-    Counter,
-    Gauge,
-    Histogram,
+/// A metric: its name, help and unit, and (by `T`) its kind. The one place a metric is
+/// written: registering its series describes it, so no series goes out without its
+/// HELP and TYPE.
+struct Def<T> {
+    name: &'static str,
+    help: &'static str,
+    unit: Option<metrics::Unit>,
+    kind: std::marker::PhantomData<T>,
 }
 
-/// Every metric: name, kind, unit and help.
-const METRICS: &[(&str, Kind, Option<metrics::Unit>, &str)] = &[
-    (
-        "chatbot_connections_open",
-        Kind::Gauge,
-        None,
-        "WebSocket connections open now, refused ones included until closed.",
-    ),
-    (
-        "chatbot_sessions_live",
-        Kind::Gauge,
-        None,
-        "Dialogue sessions running now.",
-    ),
-    (
-        "chatbot_sessions_started_total",
-        Kind::Counter,
-        None,
-        "Dialogue sessions started (a connection slot was free).",
-    ),
-    (
-        "chatbot_sessions_ended_total",
-        Kind::Counter,
-        None,
-        "Sessions ended, by the close code the server sent (client_gone: the client left first).",
-    ),
-    (
-        "chatbot_funnel_step_entered_total",
-        Kind::Counter,
-        None,
-        "Times a session entered a dialogue step: the sales funnel.",
-    ),
-    (
-        "chatbot_purchases_total",
-        Kind::Counter,
-        None,
-        "Engagement dialogues that reached the purchase and closed with 1000.",
-    ),
-    (
-        "chatbot_report_links_issued_total",
-        Kind::Counter,
-        None,
-        "Post-payment dialogues that delivered the report link.",
-    ),
-    (
-        "chatbot_client_errors_total",
-        Kind::Counter,
-        None,
-        "Bad client messages, by kind.",
-    ),
-    (
-        "chatbot_session_store_failures_total",
-        Kind::Counter,
-        None,
-        "Writes to and reads from the shared session store (Redis) that failed or were dropped.",
-    ),
-    (
+const fn def<T>(name: &'static str, help: &'static str) -> Def<T> {
+    Def {
+        name,
+        help,
+        unit: None,
+        kind: std::marker::PhantomData,
+    }
+}
+
+const CONNECTIONS_OPEN: Def<Gauge> = def(
+    "chatbot_connections_open",
+    "WebSocket connections open now, refused ones included until closed.",
+);
+const SESSIONS_LIVE: Def<Gauge> = def("chatbot_sessions_live", "Dialogue sessions running now.");
+const SESSIONS_STARTED: Def<Counter> = def(
+    "chatbot_sessions_started_total",
+    "Dialogue sessions started (a connection slot was free).",
+);
+const SESSIONS_ENDED: Def<Counter> = def(
+    "chatbot_sessions_ended_total",
+    "Sessions ended, by the close code the server sent (client_gone: the client left first).",
+);
+const STEPS_ENTERED: Def<Counter> = def(
+    "chatbot_funnel_step_entered_total",
+    "Times a session entered a dialogue step: the sales funnel.",
+);
+const PURCHASES: Def<Counter> = def(
+    "chatbot_purchases_total",
+    "Engagement dialogues that reached the purchase and closed with 1000.",
+);
+const LINKS: Def<Counter> = def(
+    "chatbot_report_links_issued_total",
+    "Post-payment dialogues that delivered the report link.",
+);
+const CLIENT_ERRORS: Def<Counter> = def(
+    "chatbot_client_errors_total",
+    "Bad client messages, by kind.",
+);
+const RESUMED: Def<Counter> = def(
+    "chatbot_sessions_resumed_total",
+    "Engagement dialogues resumed on a reconnect, by report.",
+);
+const RESUME_ATTEMPTS: Def<Counter> = def(
+    "chatbot_resume_attempts_total",
+    "First messages with a session id, by how the resume went (resumed, unknown, expired, other_report, store_unavailable).",
+);
+const STORE_FAILURES: Def<Counter> = def(
+    "chatbot_session_store_failures_total",
+    "Writes to and reads from the shared session store (Redis) that failed or were dropped.",
+);
+const TIME_TO_PURCHASE: Def<Histogram> = Def {
+    unit: Some(metrics::Unit::Seconds),
+    ..def(
         "chatbot_time_to_purchase_seconds",
-        Kind::Histogram,
-        Some(metrics::Unit::Seconds),
         "Time from connecting to the purchase close.",
-    ),
-];
+    )
+};
+
+/// A kind of series: how it is described and registered.
+trait Series: Sized {
+    fn describe(recorder: &PrometheusRecorder, def: &Def<Self>);
+    fn register(recorder: &PrometheusRecorder, key: &Key) -> Self;
+}
+
+macro_rules! series {
+    ($($t:ty: $describe:ident, $register:ident;)*) => {$(
+        impl Series for $t {
+            fn describe(recorder: &PrometheusRecorder, def: &Def<Self>) {
+                let help = metrics::SharedString::const_str(def.help);
+                recorder.$describe(def.name.into(), def.unit, help);
+            }
+            fn register(recorder: &PrometheusRecorder, key: &Key) -> Self {
+                recorder.$register(key, &META)
+            }
+        }
+    )*};
+}
+
+static META: metrics::Metadata<'static> =
+    metrics::Metadata::new(module_path!(), metrics::Level::INFO, None);
+
+series! {
+    Counter: describe_counter, register_counter;
+    Gauge: describe_gauge, register_gauge;
+    Histogram: describe_histogram, register_histogram;
+}
+
+/// Labels of one series, all from the catalogue or fixed lists.
+type Labels = Vec<(&'static str, &'static str)>;
+
+fn key(name: &'static str, labels: Labels) -> Key {
+    Key::from_parts(
+        name,
+        labels
+            .into_iter()
+            .map(|(k, v)| Label::from_static_parts(k, v))
+            .collect::<Vec<_>>(),
+    )
+}
+
+/// Describes `def` and registers one series of it per key of `K`.
+fn table<K: Keyed, T: Series>(
+    recorder: &PrometheusRecorder,
+    def: &Def<T>,
+    labels: impl Fn(K) -> Labels,
+) -> Table<K, T> {
+    T::describe(recorder, def);
+    Table::new(|k| T::register(recorder, &key(def.name, labels(k))))
+}
+
+/// A metric without labels: one series.
+impl Keyed for () {
+    const COUNT: usize = 1;
+    fn all() -> impl Iterator<Item = Self> {
+        std::iter::once(())
+    }
+    fn index(self) -> usize {
+        0
+    }
+}
 
 pub struct Metrics {
     handle: PrometheusHandle,
@@ -227,7 +263,7 @@ pub struct Metrics {
     client_errors: Table<ErrorKind, Counter>,
     resumed: Table<Report, Counter>,
     resume_attempts: Table<resume::Outcome, Counter>,
-    store_failures: Counter,
+    store_failures: Table<(), Counter>,
     time_to_purchase: Table<Report, Histogram>,
 }
 
@@ -237,90 +273,50 @@ impl std::fmt::Debug for Metrics {
     }
 }
 
-fn key(name: &'static str, labels: &[(&'static str, &'static str)]) -> Key {
-    Key::from_parts(
-        name,
-        labels
-            .iter()
-            .map(|&(k, v)| Label::from_static_parts(k, v))
-            .collect::<Vec<_>>(),
-    )
-}
-
 impl Metrics {
     pub fn new() -> Metrics {
         let recorder = PrometheusBuilder::new()
             .set_buckets_for_metric(
-                Matcher::Full("chatbot_time_to_purchase_seconds".into()),
+                Matcher::Full(TIME_TO_PURCHASE.name.into()),
                 PURCHASE_BUCKETS,
             )
             .map(PrometheusBuilder::build_recorder)
             .unwrap_or_else(|_| PrometheusBuilder::new().build_recorder());
-        let handle = recorder.handle();
-        describe(&recorder);
-        let meta = metrics::Metadata::new(module_path!(), metrics::Level::INFO, None);
-        let counter = |name, labels: &[(&'static str, &'static str)]| {
-            recorder.register_counter(&key(name, labels), &meta)
-        };
-        let gauge = |name, labels: &[(&'static str, &'static str)]| {
-            recorder.register_gauge(&key(name, labels), &meta)
-        };
-        let per_report_locale = |name| {
-            Table::new(|(r, l): (Report, Locale)| {
-                counter(name, &[("report", r.slug()), ("locale", l.code())])
-            })
-        };
+        let r = &recorder;
+        let endpoint = |e: Endpoint| vec![("endpoint", e.name())];
+        let report = |r: Report| vec![("report", r.slug())];
+        let report_locale =
+            |(r, l): (Report, Locale)| vec![("report", r.slug()), ("locale", l.code())];
         Metrics {
-            connections_open: Table::new(|e: Endpoint| {
-                gauge("chatbot_connections_open", &[("endpoint", e.name())])
+            connections_open: table(r, &CONNECTIONS_OPEN, endpoint),
+            sessions_live: table(r, &SESSIONS_LIVE, endpoint),
+            sessions_started: table(r, &SESSIONS_STARTED, endpoint),
+            sessions_ended: table(r, &SESSIONS_ENDED, |(e, ending): (Endpoint, Ending)| {
+                vec![("endpoint", e.name()), ("code", ending.label())]
             }),
-            sessions_live: Table::new(|e: Endpoint| {
-                gauge("chatbot_sessions_live", &[("endpoint", e.name())])
+            steps_entered: table(r, &STEPS_ENTERED, |(s, l): (State, Locale)| {
+                vec![
+                    ("report", s.report().slug()),
+                    ("locale", l.code()),
+                    ("step", s.name()),
+                ]
             }),
-            sessions_started: Table::new(|e: Endpoint| {
-                counter("chatbot_sessions_started_total", &[("endpoint", e.name())])
+            purchases: table(r, &PURCHASES, report_locale),
+            links: table(r, &LINKS, report_locale),
+            client_errors: table(r, &CLIENT_ERRORS, |k: ErrorKind| vec![("kind", k.name())]),
+            resumed: table(r, &RESUMED, report),
+            resume_attempts: table(r, &RESUME_ATTEMPTS, |o: resume::Outcome| {
+                vec![("outcome", o.name())]
             }),
-            sessions_ended: Table::new(|(e, ending): (Endpoint, Ending)| {
-                counter(
-                    "chatbot_sessions_ended_total",
-                    &[("endpoint", e.name()), ("code", ending.label())],
-                )
-            }),
-            steps_entered: Table::new(|(s, l): (State, Locale)| {
-                counter(
-                    "chatbot_funnel_step_entered_total",
-                    &[
-                        ("report", s.report().slug()),
-                        ("locale", l.code()),
-                        ("step", s.name()),
-                    ],
-                )
-            }),
-            purchases: per_report_locale("chatbot_purchases_total"),
-            links: per_report_locale("chatbot_report_links_issued_total"),
-            client_errors: Table::new(|k: ErrorKind| {
-                counter("chatbot_client_errors_total", &[("kind", k.name())])
-            }),
-            resumed: Table::new(|r: Report| {
-                counter("chatbot_sessions_resumed_total", &[("report", r.slug())])
-            }),
-            resume_attempts: Table::new(|o: resume::Outcome| {
-                counter("chatbot_resume_attempts_total", &[("outcome", o.name())])
-            }),
-            store_failures: counter("chatbot_session_store_failures_total", &[]),
-            time_to_purchase: Table::new(|r: Report| {
-                recorder.register_histogram(
-                    &key("chatbot_time_to_purchase_seconds", &[("report", r.slug())]),
-                    &meta,
-                )
-            }),
-            handle,
+            store_failures: table(r, &STORE_FAILURES, |()| Vec::new()),
+            time_to_purchase: table(r, &TIME_TO_PURCHASE, report),
+            handle: recorder.handle(),
         }
     }
 
     /// The shared store's failures so far (it counts them itself: it knows no metrics).
     pub fn store_failures(&self, total: u64) {
-        self.store_failures.absolute(total);
+        self.store_failures.get(()).absolute(total);
     }
 
     /// The Prometheus text exposition of every metric.
@@ -347,16 +343,15 @@ impl Metrics {
         self.sessions_live.get(endpoint).increment(1.0);
     }
 
-    pub fn session_ended(&self, endpoint: Endpoint, code: Option<u16>) {
-        self.sessions_ended
-            .get((endpoint, Ending::of(code)))
-            .increment(1);
+    pub fn session_ended(&self, endpoint: Endpoint, code: Option<Close>) {
+        let ending = code.map_or(Ending::ClientGone, Ending::Code);
+        self.sessions_ended.get((endpoint, ending)).increment(1);
         self.sessions_live.get(endpoint).decrement(1.0);
     }
 
     /// A session was refused before it started (connection limit): counted as ended.
     pub fn session_refused(&self, endpoint: Endpoint) {
-        let ending = Ending::Code(close::TRY_AGAIN_LATER);
+        let ending = Ending::Code(Close::TryAgainLater);
         self.sessions_ended.get((endpoint, ending)).increment(1);
     }
 
@@ -395,34 +390,20 @@ impl Default for Metrics {
     }
 }
 
-/// HELP lines and kinds for the exposition.
-fn describe(recorder: &PrometheusRecorder) {
-    use metrics::SharedString;
-    for &(name, kind, unit, text) in METRICS {
-        let text = SharedString::const_str(text);
-        match kind {
-            Kind::Counter => recorder.describe_counter(name.into(), unit, text),
-            Kind::Gauge => recorder.describe_gauge(name.into(), unit, text),
-            Kind::Histogram => recorder.describe_histogram(name.into(), unit, text),
-        }
-    }
-}
-
-/// What a dialogue adds to the metrics, beyond what every session records.
+/// What metrics observe of a dialogue, beyond what every session records. Observers
+/// only: a dialogue's lifecycle is its own ([`Dialogue::on_closed`]).
 pub trait Tracked: Dialogue {
     /// A new run of frames begins (a step is entered, a link is about to be sent).
     fn on_run(&self, run: &Run, metrics: &Metrics);
     /// The session ended after `took`.
     fn on_end(&self, metrics: &Metrics, end: &End, took: Duration);
-    /// The connection is gone: let go of what it held.
-    fn on_closed(&self) {}
 }
 
 impl Tracked for EngagementDialogue {
     fn on_run(&self, run: &Run, metrics: &Metrics) {
         if let EngagementDialogue::Talking(session, _) = self {
-            if let Some(outcome) = run.resume {
-                metrics.resume_attempted(session.state().report(), outcome);
+            if let Some(lead) = &run.lead {
+                metrics.resume_attempted(session.state().report(), lead.outcome);
             }
             // A chunk sent again on a resume is not a step entered again.
             if !session.is_resumed() {
@@ -431,17 +412,13 @@ impl Tracked for EngagementDialogue {
         }
     }
 
-    fn on_closed(&self) {
-        self.release();
-    }
-
     fn on_end(&self, metrics: &Metrics, end: &End, took: Duration) {
         match self {
             // A purchase resumed is the same purchase: counted when it was first reached.
             EngagementDialogue::Talking(session, _)
                 if session.state().is_purchase()
                     && !session.is_resumed()
-                    && end.code == Some(close::NORMAL) =>
+                    && end.code == Some(Close::Normal) =>
             {
                 metrics.purchased(session.state().report(), session.locale(), took);
             }
@@ -463,10 +440,72 @@ impl Tracked for PaymentDialogue {
                         report_url: Some(_),
                     },
             },
-            Some(close::NORMAL),
+            Some(Close::Normal),
         ) = (self, end.code)
         {
             metrics.link_issued(*report, *locale);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_served_series_has_help_and_type() {
+        let metrics = Metrics::new();
+        metrics.purchased(Report::ALL[0], Locale::ALL[0], Duration::from_secs(42));
+        metrics.upkeep();
+        let text = metrics.render();
+        let (mut helped, mut typed) = (Vec::new(), Vec::new());
+        for line in text.lines() {
+            if let Some(rest) = line.strip_prefix("# HELP ") {
+                helped.extend(rest.split(' ').next());
+            } else if let Some(rest) = line.strip_prefix("# TYPE ") {
+                typed.extend(rest.split(' ').next());
+            }
+        }
+        let mut names = 0;
+        for line in text
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.is_empty())
+        {
+            let series = line.split(['{', ' ']).next().unwrap_or_default();
+            let name = ["_bucket", "_sum", "_count"]
+                .iter()
+                .find_map(|suffix| {
+                    series
+                        .strip_suffix(suffix)
+                        .filter(|base| typed.contains(base))
+                })
+                .unwrap_or(series);
+            assert!(helped.contains(&name), "{name} has no # HELP");
+            assert!(typed.contains(&name), "{name} has no # TYPE");
+            names += 1;
+        }
+        assert!(names > 100, "every series is registered up front: {names}");
+        for name in [
+            "chatbot_sessions_resumed_total",
+            "chatbot_resume_attempts_total",
+        ] {
+            assert!(helped.contains(&name), "{name}");
+        }
+    }
+
+    #[test]
+    fn every_close_code_and_client_error_kind_has_its_series() {
+        let text = Metrics::new().render();
+        for close in Close::ALL {
+            let series = format!(
+                "chatbot_sessions_ended_total{{endpoint=\"chat\",code=\"{}\"}}",
+                close.label()
+            );
+            assert!(text.contains(&series), "{series}");
+        }
+        for kind in ErrorKind::all() {
+            let series = format!("chatbot_client_errors_total{{kind=\"{}\"}}", kind.name());
+            assert!(text.contains(&series), "{series}");
         }
     }
 }

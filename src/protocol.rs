@@ -1,5 +1,5 @@
 //! The wire protocol of `docs/protocol.md`: client messages in, bot frames out, the
-//! error sentences and the close codes. Every message a client can send is parsed here
+//! error sentences, the fields they name and the close codes. Every message a client can send is parsed here
 //! and nowhere else.
 
 use serde::Deserialize;
@@ -9,33 +9,64 @@ use serde_json::value::RawValue;
 use crate::catalogue::{Locale, Message, Part, QuickReply};
 use crate::price::Price;
 use crate::report_url::ParamError;
+use crate::session_id::{SessionId, SessionKey};
 
-/// WebSocket close codes the server uses.
-pub mod close {
-    /// The dialogue is over (purchase, post-payment series, idle timeout).
-    pub const NORMAL: u16 = 1000;
-    /// The server is shutting down.
-    pub const GOING_AWAY: u16 = 1001;
-    /// The peer broke the WebSocket framing rules.
-    pub const PROTOCOL_ERROR: u16 = 1002;
-    /// A bad client message, an unknown report, or no first message in time.
-    pub const POLICY: u16 = 1008;
-    /// A frame or message over the size limit.
-    pub const TOO_BIG: u16 = 1009;
-    /// A fault inside the server.
-    pub const INTERNAL: u16 = 1011;
-    /// The server is at its connection limit.
-    pub const TRY_AGAIN_LATER: u16 = 1013;
-    /// A newer connection resumed the same dialogue (`session`).
-    pub const TAKEN_OVER: u16 = 4000;
+/// Declares the close codes once: each variant's code, its name (a metrics label and the
+/// key the demo script knows it by) and what it tells a frontend.
+macro_rules! close_codes {
+    ($($variant:ident = $code:literal, $name:literal, $meaning:literal;)*) => {
+        /// A WebSocket close code the server sends.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum Close {
+            $(#[doc = $meaning] $variant,)*
+        }
+
+        impl Close {
+            pub const ALL: [Close; [$($code),*].len()] = [$(Close::$variant),*];
+
+            pub const fn code(self) -> u16 {
+                match self { $(Close::$variant => $code,)* }
+            }
+
+            /// The code as text, the `code` label of the metrics.
+            pub const fn label(self) -> &'static str {
+                match self { $(Close::$variant => stringify!($code),)* }
+            }
+
+            /// A name for programs: the demo script's key, the docs' word.
+            pub const fn name(self) -> &'static str {
+                match self { $(Close::$variant => $name,)* }
+            }
+
+            /// What the code tells a frontend, in one sentence.
+            pub const fn meaning(self) -> &'static str {
+                match self { $(Close::$variant => $meaning,)* }
+            }
+
+            /// The variant of a code the server sends, if it is one.
+            pub fn of(code: u16) -> Option<Close> {
+                Close::ALL.into_iter().find(|c| c.code() == code)
+            }
+        }
+    };
+}
+
+close_codes! {
+    Normal = 1000, "normal", "The dialogue is over: on /ws/chat the purchase (start the checkout), on /ws/chat-success the series is done.";
+    GoingAway = 1001, "going_away", "The server is shutting down: reconnect (and resume).";
+    ProtocolError = 1002, "protocol_error", "The peer broke the WebSocket framing rules.";
+    Policy = 1008, "policy", "A bad client message (after an error frame), an unknown report, or no first message in time.";
+    TooBig = 1009, "too_big", "A frame or message over the size limit.";
+    Internal = 1011, "internal", "A fault inside the server.";
+    TryAgainLater = 1013, "try_again_later", "The server is at its connection limit: reconnect later.";
+    TakenOver = 4000, "taken_over", "A newer connection resumed the same dialogue (`session`).";
+    Idle = 4001, "idle", "No answer within the idle timeout; the dialogue stays resumable: resume when the visitor next taps or types.";
 }
 
 /// Longest `message` a visitor may type, in characters.
 pub const MAX_TEXT_CHARS: usize = 1000;
 /// Length bounds of `currency`, in characters.
 pub const CURRENCY_CHARS: std::ops::RangeInclusive<usize> = 1..=32;
-/// Length bounds of a resumable dialogue's `session` id, in characters.
-pub const SESSION_CHARS: std::ops::RangeInclusive<usize> = 16..=64;
 
 /// The two dialogue endpoints.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,6 +98,48 @@ fn locale_list() -> String {
     codes.join(", ")
 }
 
+/// Declares the fields of client messages once: the variant and the key as a client
+/// spells it. Parsing, error frames (`field`) and metrics labels all name them from here.
+macro_rules! fields {
+    ($($variant:ident = $name:literal,)*) => {
+        /// A field of a client message.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum Field {
+            $($variant,)*
+        }
+
+        impl Field {
+            pub const ALL: [Field; [$($name),*].len()] = [$(Field::$variant),*];
+
+            /// The key as the client spells it.
+            pub const fn name(self) -> &'static str {
+                match self { $(Field::$variant => $name,)* }
+            }
+
+            /// The field a key names; `None` for a key the protocol does not know.
+            fn of(name: &str) -> Option<Field> {
+                match name { $($name => Some(Field::$variant),)* _ => None }
+            }
+        }
+    };
+}
+
+fields! {
+    Lang = "lang",
+    IsNewVisitor = "is_new_visitor",
+    Price = "price",
+    Currency = "currency",
+    CurrencyCode = "currency_code",
+    Session = "session",
+    Received = "received",
+    Visitor = "visitor",
+    Variant = "variant",
+    Message = "message",
+    Option = "option",
+    Success = "success",
+    ReportUrlParams = "report_url_params",
+}
+
 /// A bad client message. The `Display` text is what the client receives as `error`:
 /// one English sentence naming the offending field.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -81,10 +154,10 @@ pub enum ClientError {
     NotJson,
     #[error("message must be a JSON object")]
     NotObject,
-    #[error("message holds {0} more than once")]
-    Duplicate(&'static str),
-    #[error("{0} is required")]
-    Missing(&'static str),
+    #[error("message holds {} more than once", .0.name())]
+    Duplicate(Field),
+    #[error("{} is required", .0.name())]
+    Missing(Field),
     #[error("lang must be one of {}", locale_list())]
     Lang,
     #[error("is_new_visitor must be true or false")]
@@ -99,6 +172,14 @@ pub enum ClientError {
     Session,
     #[error("received must be a whole number of 0 or more")]
     Received,
+    #[error("visitor must be a string of 16 to 64 characters A-Z, a-z, 0-9, - and _")]
+    Visitor,
+    #[error("variant must be a string")]
+    VariantType,
+    #[error(
+        "variant must name one of the report's variants, and this report has only its default dialogue"
+    )]
+    VariantUnknown,
     #[error("message must be a string")]
     TextType,
     #[error("message must be at most 1000 characters")]
@@ -115,7 +196,8 @@ pub enum ClientError {
     Params(#[from] ParamError),
 }
 
-/// A bounded classification of client errors, for logs and metrics labels.
+/// A bounded classification of client errors, for logs and metrics labels: what is
+/// wrong with the message as a whole, or the field at fault.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ErrorKind {
     InvalidUrl,
@@ -125,21 +207,12 @@ pub enum ErrorKind {
     NotObject,
     DuplicateField,
     MissingField,
-    Lang,
-    IsNewVisitor,
-    Price,
-    Currency,
-    CurrencyCode,
-    Session,
-    Received,
-    Message,
-    Option,
-    Success,
-    ReportUrlParams,
+    Field(Field),
 }
 
 impl ErrorKind {
-    pub const ALL: [ErrorKind; 18] = [
+    /// The kinds that are not about one field's value.
+    const WHOLE: [ErrorKind; 7] = [
         ErrorKind::InvalidUrl,
         ErrorKind::Binary,
         ErrorKind::Utf8,
@@ -147,18 +220,22 @@ impl ErrorKind {
         ErrorKind::NotObject,
         ErrorKind::DuplicateField,
         ErrorKind::MissingField,
-        ErrorKind::Lang,
-        ErrorKind::IsNewVisitor,
-        ErrorKind::Price,
-        ErrorKind::Currency,
-        ErrorKind::CurrencyCode,
-        ErrorKind::Session,
-        ErrorKind::Received,
-        ErrorKind::Message,
-        ErrorKind::Option,
-        ErrorKind::Success,
-        ErrorKind::ReportUrlParams,
     ];
+    pub const COUNT: usize = Self::WHOLE.len() + Field::ALL.len();
+
+    /// Every kind, in [`ErrorKind::index`] order.
+    pub fn all() -> impl Iterator<Item = ErrorKind> {
+        Self::WHOLE
+            .into_iter()
+            .chain(Field::ALL.into_iter().map(ErrorKind::Field))
+    }
+
+    pub fn index(self) -> usize {
+        match self {
+            ErrorKind::Field(field) => Self::WHOLE.len() + field as usize,
+            whole => Self::WHOLE.iter().position(|&k| k == whole).unwrap_or(0),
+        }
+    }
 
     pub const fn name(self) -> &'static str {
         match self {
@@ -169,22 +246,39 @@ impl ErrorKind {
             ErrorKind::NotObject => "not_object",
             ErrorKind::DuplicateField => "duplicate_field",
             ErrorKind::MissingField => "missing_field",
-            ErrorKind::Lang => "lang",
-            ErrorKind::IsNewVisitor => "is_new_visitor",
-            ErrorKind::Price => "price",
-            ErrorKind::Currency => "currency",
-            ErrorKind::CurrencyCode => "currency_code",
-            ErrorKind::Session => "session",
-            ErrorKind::Received => "received",
-            ErrorKind::Message => "message",
-            ErrorKind::Option => "option",
-            ErrorKind::Success => "success",
-            ErrorKind::ReportUrlParams => "report_url_params",
+            ErrorKind::Field(field) => field.name(),
         }
     }
 }
 
 impl ClientError {
+    /// The field the error is about, sent or missing (the error frame's `field`).
+    pub fn field(&self) -> Option<Field> {
+        Some(match self {
+            ClientError::InvalidUrl
+            | ClientError::Binary
+            | ClientError::Utf8
+            | ClientError::NotJson
+            | ClientError::NotObject => return None,
+            ClientError::Duplicate(field) | ClientError::Missing(field) => *field,
+            ClientError::Lang => Field::Lang,
+            ClientError::IsNewVisitor => Field::IsNewVisitor,
+            ClientError::Price => Field::Price,
+            ClientError::Currency => Field::Currency,
+            ClientError::CurrencyCode => Field::CurrencyCode,
+            ClientError::Session => Field::Session,
+            ClientError::Received => Field::Received,
+            ClientError::Visitor => Field::Visitor,
+            ClientError::VariantType | ClientError::VariantUnknown => Field::Variant,
+            ClientError::TextType | ClientError::TextLength => Field::Message,
+            ClientError::Option => Field::Option,
+            ClientError::Success => Field::Success,
+            ClientError::ParamsType | ClientError::ParamsMissing | ClientError::Params(_) => {
+                Field::ReportUrlParams
+            }
+        })
+    }
+
     pub fn kind(&self) -> ErrorKind {
         match self {
             ClientError::InvalidUrl => ErrorKind::InvalidUrl,
@@ -194,77 +288,14 @@ impl ClientError {
             ClientError::NotObject => ErrorKind::NotObject,
             ClientError::Duplicate(_) => ErrorKind::DuplicateField,
             ClientError::Missing(_) => ErrorKind::MissingField,
-            ClientError::Lang => ErrorKind::Lang,
-            ClientError::IsNewVisitor => ErrorKind::IsNewVisitor,
-            ClientError::Price => ErrorKind::Price,
-            ClientError::Currency => ErrorKind::Currency,
-            ClientError::CurrencyCode => ErrorKind::CurrencyCode,
-            ClientError::Session => ErrorKind::Session,
-            ClientError::Received => ErrorKind::Received,
-            ClientError::TextType | ClientError::TextLength => ErrorKind::Message,
-            ClientError::Option => ErrorKind::Option,
-            ClientError::Success => ErrorKind::Success,
-            ClientError::ParamsType | ClientError::ParamsMissing | ClientError::Params(_) => {
-                ErrorKind::ReportUrlParams
-            }
+            other => other.field().map_or(ErrorKind::NotObject, ErrorKind::Field),
         }
     }
 }
 
-/// The fields the protocol knows; any other key is skipped unparsed.
+/// A key of a client message: a known field, or one that is skipped unparsed.
 #[derive(Clone, Copy)]
-enum Key {
-    Lang,
-    IsNewVisitor,
-    Price,
-    Currency,
-    CurrencyCode,
-    Session,
-    Received,
-    Message,
-    Option,
-    Success,
-    ReportUrlParams,
-    Other,
-}
-
-impl Key {
-    const COUNT: usize = 11;
-
-    fn of(name: &str) -> Key {
-        match name {
-            "lang" => Key::Lang,
-            "is_new_visitor" => Key::IsNewVisitor,
-            "price" => Key::Price,
-            "currency" => Key::Currency,
-            "currency_code" => Key::CurrencyCode,
-            "session" => Key::Session,
-            "received" => Key::Received,
-            "message" => Key::Message,
-            "option" => Key::Option,
-            "success" => Key::Success,
-            "report_url_params" => Key::ReportUrlParams,
-            _ => Key::Other,
-        }
-    }
-
-    const fn name(self) -> &'static str {
-        match self {
-            Key::Lang => "lang",
-            Key::IsNewVisitor => "is_new_visitor",
-            Key::Price => "price",
-            Key::Currency => "currency",
-            Key::CurrencyCode => "currency_code",
-            Key::Session => "session",
-            Key::Received => "received",
-            Key::Message => "message",
-            Key::Option => "option",
-            Key::Success => "success",
-            Key::ReportUrlParams => "report_url_params",
-            Key::Other => "",
-        }
-    }
-}
+struct Key(Option<Field>);
 
 impl<'de> Deserialize<'de> for Key {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Key, D::Error> {
@@ -275,7 +306,7 @@ impl<'de> Deserialize<'de> for Key {
                 f.write_str("a field name")
             }
             fn visit_str<E: serde::de::Error>(self, name: &str) -> Result<Key, E> {
-                Ok(Key::of(name))
+                Ok(Key(Field::of(name)))
             }
         }
         d.deserialize_str(Visitor)
@@ -286,8 +317,8 @@ impl<'de> Deserialize<'de> for Key {
 /// when its value is `null`. A key given twice is remembered, not guessed from an error.
 #[derive(Default)]
 struct Fields<'a> {
-    values: [Option<&'a RawValue>; Key::COUNT],
-    duplicate: Option<Key>,
+    values: [Option<&'a RawValue>; Field::ALL.len()],
+    duplicate: Option<Field>,
 }
 
 impl<'de: 'a, 'a> Deserialize<'de> for Fields<'a> {
@@ -303,15 +334,15 @@ impl<'de: 'a, 'a> Deserialize<'de> for Fields<'a> {
                 mut map: A,
             ) -> Result<Fields<'a>, A::Error> {
                 let mut fields = Fields::default();
-                while let Some(key) = map.next_key::<Key>()? {
-                    if let Key::Other = key {
+                while let Some(Key(key)) = map.next_key::<Key>()? {
+                    let Some(field) = key else {
                         map.next_value::<serde::de::IgnoredAny>()?;
                         continue;
-                    }
+                    };
                     let value: &'de RawValue = map.next_value()?;
-                    let slot = &mut fields.values[key as usize];
+                    let slot = &mut fields.values[field as usize];
                     if slot.is_some() {
-                        fields.duplicate.get_or_insert(key);
+                        fields.duplicate.get_or_insert(field);
                     }
                     *slot = Some(value);
                 }
@@ -342,13 +373,18 @@ impl<'a> Fields<'a> {
             }
         })?;
         match fields.duplicate {
-            Some(key) => Err(ClientError::Duplicate(key.name())),
+            Some(field) => Err(ClientError::Duplicate(field)),
             None => Ok(fields),
         }
     }
 
-    fn get(&self, key: Key) -> Option<&'a RawValue> {
-        self.values[key as usize]
+    fn get(&self, field: Field) -> Option<&'a RawValue> {
+        self.values[field as usize]
+    }
+
+    /// A field that must be there.
+    fn need(&self, field: Field) -> Result<&'a RawValue, ClientError> {
+        self.get(field).ok_or(ClientError::Missing(field))
     }
 }
 
@@ -391,15 +427,18 @@ fn price(raw: &RawValue) -> Result<Price, ClientError> {
 }
 
 /// A resumable dialogue's id: 16 to 64 characters of `A-Z a-z 0-9 - _`.
-fn session(raw: &RawValue) -> Result<Box<str>, ClientError> {
+fn session(raw: &RawValue) -> Result<SessionId, ClientError> {
     string(raw)
-        .filter(|s| {
-            SESSION_CHARS.contains(&s.len())
-                && s.bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-        })
-        .map(String::into_boxed_str)
+        .and_then(|s| SessionId::parse(&s))
         .ok_or(ClientError::Session)
+}
+
+/// A visitor's browser id: the same form as a session id, and never kept whole.
+fn visitor(raw: &RawValue) -> Result<Visitor, ClientError> {
+    string(raw)
+        .and_then(|s| SessionId::parse(&s))
+        .map(|id| Visitor(id.key()))
+        .ok_or(ClientError::Visitor)
 }
 
 /// How many bot messages the frontend already shows: a JSON integer of 0 or more.
@@ -416,7 +455,7 @@ fn received(raw: &RawValue) -> Result<u64, ClientError> {
 /// Where a resumed dialogue's frontend stands: its id, and how much it has shown.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Resume {
-    pub session: Box<str>,
+    pub session: SessionId,
     pub received: u64,
 }
 
@@ -431,7 +470,16 @@ pub struct First {
     pub currency_code: Option<String>,
     /// `session` and `received`, when the frontend opts in to resuming.
     pub resume: Option<Resume>,
+    /// `visitor`, when the frontend sends one: only its digest is kept.
+    pub visitor: Option<Visitor>,
+    /// `variant`, when the frontend names one.
+    pub variant: Option<String>,
 }
+
+/// A visitor's browser id (`visitor`), kept as its digest only: PROTOCOL.md allows
+/// nothing more than what choosing a variant needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Visitor(pub SessionKey);
 
 /// A later engagement message: the visitor's answer.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -455,43 +503,39 @@ pub struct Payment {
 impl First {
     pub fn parse(text: &str) -> Result<First, ClientError> {
         let fields = Fields::parse(text)?;
-        let lang = lang(fields.get(Key::Lang).ok_or(ClientError::Missing("lang"))?)?;
-        let raw = fields
-            .get(Key::IsNewVisitor)
-            .ok_or(ClientError::Missing("is_new_visitor"))?;
-        let new_visitor = boolean(raw).ok_or(ClientError::IsNewVisitor)?;
-        let price = price(
-            fields
-                .get(Key::Price)
-                .ok_or(ClientError::Missing("price"))?,
-        )?;
-        let raw = fields
-            .get(Key::Currency)
-            .ok_or(ClientError::Missing("currency"))?;
-        let currency = string(raw)
+        let lang = lang(fields.need(Field::Lang)?)?;
+        let new_visitor =
+            boolean(fields.need(Field::IsNewVisitor)?).ok_or(ClientError::IsNewVisitor)?;
+        let price = price(fields.need(Field::Price)?)?;
+        let currency = string(fields.need(Field::Currency)?)
             .filter(|c| {
                 CURRENCY_CHARS.contains(&c.chars().count()) && !c.contains(char::is_control)
             })
             .ok_or(ClientError::Currency)?;
         let currency_code = fields
-            .get(Key::CurrencyCode)
+            .get(Field::CurrencyCode)
             .map(|raw| {
                 string(raw)
                     .filter(|c| c.len() == 3 && c.bytes().all(|b| b.is_ascii_uppercase()))
                     .ok_or(ClientError::CurrencyCode)
             })
             .transpose()?;
-        let resume = match fields.get(Key::Session) {
+        let resume = match fields.get(Field::Session) {
             Some(raw) => Some(Resume {
                 session: session(raw)?,
                 received: fields
-                    .get(Key::Received)
+                    .get(Field::Received)
                     .map(received)
                     .transpose()?
                     .unwrap_or(0),
             }),
             None => None,
         };
+        let visitor = fields.get(Field::Visitor).map(visitor).transpose()?;
+        let variant = fields
+            .get(Field::Variant)
+            .map(|raw| string(raw).ok_or(ClientError::VariantType))
+            .transpose()?;
         // `message` and `option` may already come with it: checked, then not used.
         Answer::from_fields(&fields)?;
         Ok(First {
@@ -501,6 +545,8 @@ impl First {
             currency,
             currency_code,
             resume,
+            visitor,
+            variant,
         })
     }
 }
@@ -511,9 +557,9 @@ impl Answer {
     }
 
     fn from_fields(fields: &Fields) -> Result<Answer, ClientError> {
-        let lang = fields.get(Key::Lang).map(lang).transpose()?;
+        let lang = fields.get(Field::Lang).map(lang).transpose()?;
         let message = fields
-            .get(Key::Message)
+            .get(Field::Message)
             .map(|raw| {
                 let text = string(raw).ok_or(ClientError::TextType)?;
                 if text.chars().count() > MAX_TEXT_CHARS {
@@ -523,7 +569,7 @@ impl Answer {
             })
             .transpose()?;
         let option = fields
-            .get(Key::Option)
+            .get(Field::Option)
             .map(|raw| string(raw).ok_or(ClientError::Option))
             .transpose()?;
         Ok(Answer {
@@ -537,12 +583,9 @@ impl Answer {
 impl Payment {
     pub fn parse(text: &str) -> Result<Payment, ClientError> {
         let fields = Fields::parse(text)?;
-        let raw = fields
-            .get(Key::Success)
-            .ok_or(ClientError::Missing("success"))?;
-        let success = boolean(raw).ok_or(ClientError::Success)?;
-        let lang = lang(fields.get(Key::Lang).ok_or(ClientError::Missing("lang"))?)?;
-        let params = match (success, fields.get(Key::ReportUrlParams)) {
+        let success = boolean(fields.need(Field::Success)?).ok_or(ClientError::Success)?;
+        let lang = lang(fields.need(Field::Lang)?)?;
+        let params = match (success, fields.get(Field::ReportUrlParams)) {
             (false, _) => None,
             (true, None) => return Err(ClientError::ParamsMissing),
             (true, Some(raw)) => Some(string(raw).ok_or(ClientError::ParamsType)?),
@@ -650,9 +693,9 @@ pub fn bot_frame(
 
 /// The frame that opens a dialogue whose frontend sent `session`:
 /// `{"session":"<id>","resumed":false}` or `{"session":"<id>","resumed":true,"from":N}`.
-pub fn session_frame(session: &str, from: Option<u64>) -> String {
+pub fn session_frame(session: &SessionId, from: Option<u64>) -> String {
     let mut out = String::from(r#"{"session":"#);
-    string_into(&mut out, session);
+    string_into(&mut out, session.as_str());
     match from {
         Some(from) => {
             out.push_str(r#","resumed":true,"from":"#);
@@ -664,10 +707,15 @@ pub fn session_frame(session: &str, from: Option<u64>) -> String {
     out
 }
 
-/// The frame that reports a bad client message.
+/// The frame that reports a bad client message: `{"error":"..."}`, plus `"field"` where
+/// one field is at fault (`Invalid Url` stays exactly as it is).
 pub fn error_frame(error: &ClientError) -> String {
     let mut out = String::from(r#"{"error":"#);
     string_into(&mut out, &error.to_string());
+    if let Some(field) = error.field() {
+        out.push_str(r#","field":"#);
+        string_into(&mut out, field.name());
+    }
     out.push('}');
     out
 }
@@ -696,7 +744,7 @@ mod tests {
     fn a_key_given_twice_is_named_even_when_escaped() {
         assert_eq!(
             Answer::parse(r#"{"lang":"en","l\u0061ng":"ru"}"#),
-            Err(ClientError::Duplicate("lang"))
+            Err(ClientError::Duplicate(Field::Lang))
         );
         assert_eq!(
             Answer::parse(r#"{"x":1,"x":2,"option":"a"}"#).map(|a| a.option),

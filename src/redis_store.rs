@@ -3,9 +3,13 @@
 //! instance's restart.
 //!
 //! It holds strings only (the resume store encodes a dialogue): one key per dialogue,
-//! `chatbot:session:<id>`, set with `EX` so Redis forgets it with the resume window;
-//! nothing else is stored. A claim is announced on the `chatbot:taken-over` channel, so
-//! the instance that still holds the older connection closes it (4000).
+//! `chatbot:session:<digest>` ([`SessionKey::redis_key`]: never the id a client sent, so
+//! reading Redis lets nobody take a dialogue over), set with `EX` so Redis forgets it with
+//! the resume window; nothing else is stored. A claim is announced on the
+//! `chatbot:taken-over` channel, by digest too, so the instance that still holds the older
+//! connection closes it (4000).
+//!
+//! `rediss://` URLs connect over TLS (rustls, the system's roots or `--redis-ca`).
 //!
 //! A socket loop never waits on Redis for a write: writes go through a bounded queue to
 //! one task that pipelines them. A write that fails (Redis down, queue full) is counted
@@ -24,31 +28,44 @@ use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use tokio::sync::{mpsc, oneshot};
 use tokio_util::sync::CancellationToken;
 
+use crate::session_id::SessionKey;
+
 /// Longest wait for Redis's answer to a resume's read; past it the resume starts anew.
 pub const READ_TIMEOUT: Duration = Duration::from_millis(500);
 /// Writes waiting for the writer task; past it a write is dropped (and counted).
 const QUEUE: usize = 16 * 1024;
 /// Most commands in one pipeline.
 const BATCH: usize = 512;
-const KEY_PREFIX: &str = "chatbot:session:";
 const CHANNEL: &str = "chatbot:taken-over";
 
-/// The Redis URL could not be used.
+/// The shared store cannot be used.
 #[derive(Debug, thiserror::Error)]
-#[error("--session-store: {0}")]
-pub struct RedisUrlError(#[from] redis::RedisError);
+pub enum RedisUrlError {
+    #[error("--session-store: {0}")]
+    Url(#[from] redis::RedisError),
+    /// Redis answered, but its TLS certificate is not one to trust: a mistake of
+    /// set-up (wrong host, or a private CA without `--redis-ca`), not an outage.
+    #[error(
+        "--session-store: Redis's TLS certificate is not trusted ({0}); for a private CA pass its PEM file with --redis-ca"
+    )]
+    Untrusted(String),
+}
+
+/// How long the start-up check waits for a TLS handshake with Redis.
+const TLS_CHECK: Duration = Duration::from_secs(3);
 
 enum Job {
-    /// `SET chatbot:session:<id> <value> EX <window>`.
-    Set(Box<str>, String),
+    /// `SET chatbot:session:<digest> <value> EX <window>`.
+    Set(SessionKey, String),
     /// Tell the other instances a connection here took this dialogue over.
-    Announce(Box<str>),
+    Announce(SessionKey),
     /// Answers once every job queued before it is done (or failed).
     Flush(oneshot::Sender<()>),
 }
 
 /// A connection to Redis shared by every dialogue of this process.
 pub struct RedisStore {
+    client: redis::Client,
     manager: ConnectionManager,
     jobs: mpsc::Sender<Job>,
     /// Tells this process's announcements from the others'.
@@ -92,13 +109,24 @@ impl Health {
 impl RedisStore {
     /// Connects lazily to `url` (a server that is down now is no error: dialogues start
     /// anyway), and starts the writer and the subscriber. `taken_over` is called with the
-    /// id of every dialogue another instance claimed. Needs a Tokio runtime.
+    /// key of every dialogue another instance claimed. `ca` is a PEM file of the roots
+    /// to trust for `rediss://` instead of the system's. Needs a Tokio runtime.
     pub fn open(
         url: &str,
+        ca: Option<&[u8]>,
         window: Duration,
-        taken_over: impl Fn(&str) + Send + Sync + 'static,
+        taken_over: impl Fn(SessionKey) + Send + Sync + 'static,
     ) -> Result<RedisStore, RedisUrlError> {
-        let client = redis::Client::open(url)?;
+        let client = match ca {
+            Some(pem) => redis::Client::build_with_tls(
+                url,
+                redis::TlsCertificates {
+                    client_tls: None,
+                    root_cert: Some(pem.to_vec()),
+                },
+            )?,
+            None => redis::Client::open(url)?,
+        };
         let config = ConnectionManagerConfig::new()
             .set_connection_timeout(Some(READ_TIMEOUT))
             .set_response_timeout(Some(READ_TIMEOUT))
@@ -117,8 +145,14 @@ impl RedisStore {
             instance,
             health.clone(),
         ));
-        tokio::spawn(subscribe(client, instance, stop.clone(), taken_over));
+        tokio::spawn(subscribe(
+            client.clone(),
+            instance,
+            stop.clone(),
+            taken_over,
+        ));
         Ok(RedisStore {
+            client,
             manager,
             jobs,
             instance,
@@ -128,13 +162,13 @@ impl RedisStore {
     }
 
     /// Queues the write of a dialogue's value; never waits.
-    pub fn write(&self, id: &str, value: String) {
-        self.queue(Job::Set(id.into(), value));
+    pub fn write(&self, key: SessionKey, value: String) {
+        self.queue(Job::Set(key, value));
     }
 
-    /// Queues the announcement that a connection of this process claimed `id`.
-    pub fn announce(&self, id: &str) {
-        self.queue(Job::Announce(id.into()));
+    /// Queues the announcement that a connection of this process claimed `key`.
+    pub fn announce(&self, key: SessionKey) {
+        self.queue(Job::Announce(key));
     }
 
     fn queue(&self, job: Job) {
@@ -143,11 +177,11 @@ impl RedisStore {
         }
     }
 
-    /// The value stored under `id`: `Ok(None)` when Redis has none, `Err` when Redis did
+    /// The value stored under `key`: `Ok(None)` when Redis has none, `Err` when Redis did
     /// not answer in time.
-    pub async fn read(&self, id: &str) -> Result<Option<String>, ()> {
+    pub async fn read(&self, key: SessionKey) -> Result<Option<String>, ()> {
         let mut manager = self.manager.clone();
-        let key = key(id);
+        let key = key.redis_key();
         match tokio::time::timeout(READ_TIMEOUT, manager.get::<_, Option<String>>(key)).await {
             Ok(Ok(value)) => {
                 self.health.worked();
@@ -161,6 +195,28 @@ impl RedisStore {
                 self.health.failed(1, &"no answer in time");
                 Err(())
             }
+        }
+    }
+
+    /// At start, over TLS: whether Redis's certificate is trusted. Only a refused
+    /// certificate is an error; Redis being down is not (dialogues run without it).
+    pub async fn check_tls(&self) -> Result<(), RedisUrlError> {
+        if !matches!(
+            self.client.get_connection_info().addr(),
+            redis::ConnectionAddr::TcpTls { .. }
+        ) {
+            return Ok(());
+        }
+        match tokio::time::timeout(TLS_CHECK, self.client.get_multiplexed_async_connection()).await
+        {
+            Ok(Err(error)) if is_untrusted(&error) => {
+                Err(RedisUrlError::Untrusted(error.to_string()))
+            }
+            Ok(Err(error)) => {
+                tracing::warn!(%error, "session store unreachable at start: dialogues run on but cannot be resumed until it is back");
+                Ok(())
+            }
+            Ok(Ok(_)) | Err(_) => Ok(()),
         }
     }
 
@@ -184,11 +240,11 @@ impl Drop for RedisStore {
     }
 }
 
-fn key(id: &str) -> String {
-    let mut key = String::with_capacity(KEY_PREFIX.len() + id.len());
-    key.push_str(KEY_PREFIX);
-    key.push_str(id);
-    key
+/// Whether a connection failed because the peer's certificate was refused. rustls's
+/// error reaches us wrapped in an I/O error inside the Redis one, whose chain does not
+/// lead to it: its text is what is left to read (rustls: "invalid peer certificate: …").
+fn is_untrusted(error: &redis::RedisError) -> bool {
+    error.to_string().contains("certificate")
 }
 
 /// The writer: takes what is queued (up to [`BATCH`] at a time) and sends it as one
@@ -207,13 +263,13 @@ async fn write_all(
         let mut flushed = Vec::new();
         for job in batch.drain(..) {
             match job {
-                Job::Set(id, value) => {
-                    pipe.set_ex(key(&id), value, ex).ignore();
+                Job::Set(key, value) => {
+                    pipe.set_ex(key.redis_key(), value, ex).ignore();
                     commands += 1;
                 }
-                Job::Announce(id) => {
-                    let mut message = String::with_capacity(17 + id.len());
-                    let _ = write!(message, "{instance:016x} {id}");
+                Job::Announce(key) => {
+                    let mut message = String::with_capacity(17 + 32);
+                    let _ = write!(message, "{instance:016x} {key}");
                     pipe.publish(CHANNEL, message).ignore();
                     commands += 1;
                 }
@@ -238,13 +294,13 @@ async fn write_all(
     }
 }
 
-/// The subscriber: hears other instances' claims and hands their ids to `taken_over`.
+/// The subscriber: hears other instances' claims and hands their keys to `taken_over`.
 /// Reconnects (every second) while Redis is down; ends with `stop`.
 async fn subscribe(
     client: redis::Client,
     instance: u64,
     stop: CancellationToken,
-    taken_over: impl Fn(&str) + Send + Sync + 'static,
+    taken_over: impl Fn(SessionKey) + Send + Sync + 'static,
 ) {
     let ours = format!("{instance:016x}");
     loop {
@@ -256,10 +312,11 @@ async fn subscribe(
                 let Ok(text) = message.get_payload::<String>() else {
                     continue;
                 };
-                if let Some((from, id)) = text.split_once(' ')
+                if let Some((from, key)) = text.split_once(' ')
                     && from != ours
+                    && let Some(key) = SessionKey::parse_hex(key)
                 {
-                    taken_over(id);
+                    taken_over(key);
                 }
             }
             Ok::<(), redis::RedisError>(())

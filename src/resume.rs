@@ -5,7 +5,8 @@
 //! A stored dialogue is data (report, step, language, price, currency, where its chunk
 //! starts), never a task: the dialogue machine is deterministic, so every message is
 //! rebuilt from it. Entries expire a window after their last write or close, and past the
-//! cap the oldest is evicted first. Ids are bearer secrets: logs show a prefix only.
+//! cap the oldest is evicted first. Ids are bearer secrets: the store knows them only by
+//! their [`SessionKey`] (a digest), here and in Redis alike.
 //!
 //! With Redis ([`SessionStore::with_redis`]) every write also goes to Redis, where every
 //! instance finds it; a resume reads Redis first. A claim is announced, so the instance
@@ -13,7 +14,6 @@
 
 use std::collections::hash_map::Entry;
 use std::collections::{HashMap, VecDeque};
-use std::hash::{BuildHasher, RandomState};
 use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
 
@@ -23,6 +23,7 @@ use tokio_util::sync::CancellationToken;
 use crate::catalogue::{Currency, Locale, Report, State};
 use crate::price::{Price, ShownCurrency};
 use crate::redis_store::{RedisStore, RedisUrlError};
+use crate::session_id::SessionKey;
 
 /// What is kept of a resumable dialogue.
 #[derive(Debug, Clone, PartialEq)]
@@ -124,10 +125,8 @@ pub struct Owner {
     pub taken_over: CancellationToken,
 }
 
-/// What the store keeps of an id: 128 bits of a keyed hash, drawn afresh by each process.
-/// Ids are secrets of 16 to 64 characters; their hash is 16 bytes, and a wrong id finds
-/// a dialogue no more often than a guessed one would.
-type Key = u128;
+/// What the store keeps of an id.
+type Key = SessionKey;
 
 /// A dialogue whose connection is open: never expired nor evicted (the connection limit
 /// bounds them, and a visitor mid-dialogue is never cut off for room).
@@ -214,8 +213,6 @@ pub struct SessionStore {
     capacity: usize,
     /// Where the store's seconds count from.
     epoch: Instant,
-    /// The two halves of [`Key`].
-    hashers: [RandomState; 2],
     redis: Option<RedisStore>,
 }
 
@@ -236,27 +233,28 @@ impl SessionStore {
             window: u32::try_from(window.as_secs()).unwrap_or(u32::MAX),
             capacity: capacity.max(1),
             epoch: Instant::now(),
-            hashers: [RandomState::new(), RandomState::new()],
             redis: None,
         }
     }
 
-    /// A store shared through Redis at `url` by every instance that names it. Connects
-    /// lazily: Redis being down now is no error. Needs a Tokio runtime.
+    /// A store shared through Redis at `url` by every instance that names it (`ca`: the
+    /// PEM roots to trust for `rediss://`). Connects lazily: Redis being down now is no
+    /// error. Needs a Tokio runtime.
     pub fn with_redis(
         window: Duration,
         capacity: usize,
         url: &str,
+        ca: Option<&[u8]>,
     ) -> Result<Arc<SessionStore>, RedisUrlError> {
         let mut failed = None;
         let store = Arc::new_cyclic(|me: &Weak<SessionStore>| {
             let me = me.clone();
-            let taken_over = move |id: &str| {
+            let taken_over = move |key: SessionKey| {
                 if let Some(store) = me.upgrade() {
-                    store.taken_elsewhere(id);
+                    store.taken_elsewhere(key);
                 }
             };
-            let redis = RedisStore::open(url, window, taken_over)
+            let redis = RedisStore::open(url, ca, window, taken_over)
                 .map_err(|e| failed = Some(e))
                 .ok();
             SessionStore {
@@ -275,15 +273,14 @@ impl SessionStore {
     /// waits) finds it. Of Redis's copy and one kept here, the further one wins (a step
     /// written here may still be on its way to Redis); when Redis does not answer, one
     /// kept here is still resumed.
-    pub async fn fetch(&self, id: &str) -> Fetched {
+    pub async fn fetch(&self, key: SessionKey) -> Fetched {
         let Some(redis) = &self.redis else {
             return Fetched::Ready;
         };
-        let key = self.key(id);
         if self.lock().live.contains_key(&key) {
             return Fetched::Ready;
         }
-        let read = redis.read(id).await;
+        let read = redis.read(key).await;
         let now = self.now();
         let mut inner = self.lock();
         let here = inner.resting.get(&key);
@@ -303,20 +300,14 @@ impl SessionStore {
         }
     }
 
-    /// Another instance claimed `id`: its connection here (if any) closes with 4000, and
+    /// Another instance claimed `key`: its connection here (if any) closes with 4000, and
     /// nothing of it stays here to be written back.
-    fn taken_elsewhere(&self, id: &str) {
-        let key = self.key(id);
+    fn taken_elsewhere(&self, key: SessionKey) {
         let mut inner = self.lock();
         inner.wake(key);
         if let Some(old) = inner.live.remove(&key) {
             old.owner.taken_over.cancel();
         }
-    }
-
-    fn key(&self, id: &str) -> Key {
-        let [high, low] = &self.hashers;
-        (u128::from(high.hash_one(id)) << 64) | u128::from(low.hash_one(id))
     }
 
     /// Seconds since the store began.
@@ -334,10 +325,10 @@ impl SessionStore {
         self.inner.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Looks `id` up for a dialogue about `report` and makes `owner` its connection,
+    /// Looks `key` up for a dialogue about `report` and makes `owner` its connection,
     /// closing the one that held it. Returns the stored dialogue, or why there is none.
-    pub fn claim(&self, id: &str, report: Report, owner: Owner) -> Result<Stored, Outcome> {
-        let (key, now) = (self.key(id), self.now());
+    pub fn claim(&self, key: SessionKey, report: Report, owner: Owner) -> Result<Stored, Outcome> {
+        let now = self.now();
         let mut inner = self.lock();
         let stored = if let Some(live) = inner.live.remove(&key) {
             live.owner.taken_over.cancel();
@@ -362,18 +353,17 @@ impl SessionStore {
         };
         drop(inner);
         if let Some(redis) = &self.redis {
-            redis.announce(id);
+            redis.announce(key);
         }
         outcome
     }
 
-    /// Stores the dialogue under `id` for `owner`'s connection: a new one, or its new step.
-    /// A connection that was taken over writes nothing.
-    pub fn save(&self, id: &str, owner: &Owner, stored: Stored) {
+    /// Stores the dialogue under `key` for `owner`'s connection: a new one, or its new
+    /// step. A connection that was taken over writes nothing.
+    pub fn save(&self, key: SessionKey, owner: &Owner, stored: Stored) {
         if owner.taken_over.is_cancelled() {
             return;
         }
-        let key = self.key(id);
         let encoded = self.redis.as_ref().map(|_| stored.encode());
         let mut inner = self.lock();
         match inner.live.get_mut(&key) {
@@ -390,14 +380,14 @@ impl SessionStore {
         }
         drop(inner);
         if let (Some(redis), Some(encoded)) = (&self.redis, encoded) {
-            redis.write(id, encoded);
+            redis.write(key, encoded);
         }
     }
 
     /// The connection of `owner` closed: the dialogue waits for a resume from now on
     /// (in Redis too, whose window starts again, when there is one).
-    pub fn release(&self, id: &str, owner: &Owner) {
-        let (key, now) = (self.key(id), self.now());
+    pub fn release(&self, key: SessionKey, owner: &Owner) {
+        let now = self.now();
         let mut inner = self.lock();
         let live = match inner.live.entry(key) {
             Entry::Occupied(live) if live.get().owner.connection == owner.connection => {
@@ -406,9 +396,18 @@ impl SessionStore {
             _ => return,
         };
         if let Some(redis) = &self.redis {
-            redis.write(id, live.stored.encode());
+            redis.write(key, live.stored.encode());
         }
         inner.rest(key, live.stored, now, self.capacity);
+    }
+
+    /// At start: whether a TLS Redis's certificate is trusted (see
+    /// [`RedisStore::check_tls`]).
+    pub async fn check_tls(&self) -> Result<(), RedisUrlError> {
+        match &self.redis {
+            Some(redis) => redis.check_tls().await,
+            None => Ok(()),
+        }
     }
 
     /// Waits until what was written so far reached Redis (or failed): before an instance
@@ -452,15 +451,14 @@ impl SessionStore {
     }
 }
 
-/// The first characters of an id, for logs: enough to follow one dialogue, useless to
-/// resume it.
-pub fn shown(id: &str) -> &str {
-    id.get(..6).unwrap_or(id)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::session_id::SessionId;
+
+    fn id(name: &str) -> SessionKey {
+        SessionId::parse(&format!("{name:_<16}")).unwrap().key()
+    }
 
     fn stored(report: Report) -> Stored {
         Stored {
@@ -507,16 +505,19 @@ mod tests {
     fn the_oldest_dialogue_makes_room_and_closed_ones_expire() {
         let store = SessionStore::new(Duration::from_secs(60), 2);
         let report = Report::ALL[0];
-        for (i, id) in ["a", "b", "c"].iter().enumerate() {
+        for (i, name) in ["a", "b", "c"].iter().enumerate() {
             let o = owner(i as u64);
-            store.save(id, &o, stored(report));
-            store.release(id, &o);
+            store.save(id(name), &o, stored(report));
+            store.release(id(name), &o);
         }
         assert_eq!(store.len(), 2);
-        assert_eq!(store.claim("a", report, owner(9)), Err(Outcome::Unknown));
-        assert!(store.claim("c", report, owner(10)).is_ok());
         assert_eq!(
-            store.claim("b", Report::ALL[1], owner(11)),
+            store.claim(id("a"), report, owner(9)),
+            Err(Outcome::Unknown)
+        );
+        assert!(store.claim(id("c"), report, owner(10)).is_ok());
+        assert_eq!(
+            store.claim(id("b"), Report::ALL[1], owner(11)),
             Err(Outcome::OtherReport)
         );
     }
@@ -526,16 +527,19 @@ mod tests {
         let store = SessionStore::new(Duration::from_secs(60), 1);
         let report = Report::ALL[0];
         let live = owner(1);
-        store.save("live", &live, stored(report));
-        for (i, id) in ["x", "y"].iter().enumerate() {
+        store.save(id("live"), &live, stored(report));
+        for (i, name) in ["x", "y"].iter().enumerate() {
             let o = owner(2 + i as u64);
-            store.save(id, &o, stored(report));
-            store.release(id, &o);
+            store.save(id(name), &o, stored(report));
+            store.release(id(name), &o);
         }
         assert!(!live.taken_over.is_cancelled());
         assert_eq!(store.len(), 2, "the live one and the newest closed one");
-        assert!(store.claim("live", report, owner(9)).is_ok());
+        assert!(store.claim(id("live"), report, owner(9)).is_ok());
         assert!(live.taken_over.is_cancelled(), "taken over, not evicted");
-        assert_eq!(store.claim("x", report, owner(10)), Err(Outcome::Unknown));
+        assert_eq!(
+            store.claim(id("x"), report, owner(10)),
+            Err(Outcome::Unknown)
+        );
     }
 }

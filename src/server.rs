@@ -22,7 +22,7 @@ use crate::catalogue::Report;
 use crate::config::Config;
 use crate::connection::{self, Stop};
 use crate::metrics::{Metrics, Tracked};
-use crate::protocol::{ClientError, Endpoint, close};
+use crate::protocol::{ClientError, Close, Endpoint};
 use crate::resume::{Owner, SessionStore};
 use crate::session::{EngagementDialogue, PaymentDialogue, Resumable};
 
@@ -261,7 +261,7 @@ async fn session<D: Tracked + Send + Sync>(
 ) {
     let Some(_slot) = app.claim() else {
         app.metrics.session_refused(endpoint);
-        connection::close_with(socket, close::TRY_AGAIN_LATER, None).await;
+        connection::close_with(socket, Close::TryAgainLater, None).await;
         return;
     };
     app.metrics.session_started(endpoint);
@@ -273,7 +273,7 @@ async fn session<D: Tracked + Send + Sync>(
         tracing::info!(
             endpoint = endpoint.name(),
             report = "-",
-            code = end.code,
+            code = end.code.map(Close::code),
             error = "invalid_url",
             "session ended"
         );
@@ -283,7 +283,6 @@ async fn session<D: Tracked + Send + Sync>(
         d.on_run(run, &app.metrics)
     })
     .await;
-    dialogue.on_closed();
     let took = started.elapsed();
     if let Some(error) = &end.error {
         app.metrics.client_error(error.kind());
@@ -296,7 +295,7 @@ async fn session<D: Tracked + Send + Sync>(
         report = dialogue.report().slug(),
         locale = locale.map_or("-", |l| l.code()),
         step = step.unwrap_or("-"),
-        code = end.code,
+        code = end.code.map(Close::code),
         error = end.error.as_ref().map(|e| e.kind().name()),
         duration_ms = u64::try_from(took.as_millis()).unwrap_or(u64::MAX),
         "session ended"
@@ -343,7 +342,12 @@ impl Server {
         let (window, capacity) = (config.resume_window, config.max_stored_sessions);
         let sessions = match &config.session_store {
             None => Arc::new(SessionStore::new(window, capacity)),
-            Some(url) => SessionStore::with_redis(window, capacity, url)?,
+            Some(url) => {
+                let store =
+                    SessionStore::with_redis(window, capacity, url, config.redis_ca.as_deref())?;
+                store.check_tls().await?;
+                store
+            }
         };
         Ok(Server::start_with(config, sessions).await?)
     }

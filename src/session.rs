@@ -11,14 +11,23 @@ use crate::price::{self, Price, ShownCurrency};
 use crate::protocol::{self, Answer, ClientError, Fill, First, Payment, Status};
 use crate::report_url;
 use crate::resume::{self, Fetched, Owner, SessionStore, Stored};
+use crate::session_id::SessionKey;
 
 /// A run of frames the socket loop sends, paced, and what follows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Run {
+    /// On a first message with `session`: the session frame, which goes out with the first
+    /// paced frame and takes no time of its own.
+    pub lead: Option<Lead>,
     pub frames: Vec<String>,
     pub then: Then,
-    /// On a first message with `session`: how its resume went.
-    pub resume: Option<resume::Outcome>,
+}
+
+/// The session frame that opens a run, and the resume that made it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Lead {
+    pub frame: String,
+    pub outcome: resume::Outcome,
 }
 
 /// What follows a run of frames.
@@ -51,6 +60,9 @@ pub trait Dialogue {
     fn prepare(&mut self, _text: &str) -> Option<Fetch<'_>> {
         None
     }
+    /// The connection is gone: let go of what it held (a resumable dialogue starts to
+    /// wait for its resume). Called once, by the socket loop, whatever ended it.
+    fn on_closed(&mut self) {}
 }
 
 /// The engagement dialogue of one visitor, once the first message arrived.
@@ -181,9 +193,9 @@ impl Engagement {
             })
             .collect();
         Run {
+            lead: None,
             frames,
             then: if purchase { Then::Close } else { Then::Wait },
-            resume: None,
         }
     }
 }
@@ -213,7 +225,7 @@ pub enum EngagementDialogue {
     /// Connected; the first message has not come yet.
     Awaiting(Report, Option<Resumable>),
     /// The dialogue runs; `saved` where its frontend sent a `session` id.
-    Talking(Engagement, Option<(Box<str>, Resumable)>),
+    Talking(Engagement, Option<(SessionKey, Resumable)>),
 }
 
 impl EngagementDialogue {
@@ -228,55 +240,58 @@ impl EngagementDialogue {
         text: &str,
     ) -> Result<(EngagementDialogue, Run), ClientError> {
         let first = First::parse(text)?;
+        // A dialogue that starts anew runs the variant it names; no report declares more
+        // than its default yet. A resumed one keeps its own, whatever the message names.
+        let new_variant = || match first.variant {
+            Some(_) => Err(ClientError::VariantUnknown),
+            None => Ok(()),
+        };
         let (Some(asked), Some(resumable)) = (first.resume.clone(), resumable) else {
+            new_variant()?;
             let session = Engagement::start(report, &first);
             let run = session.run(0);
             return Ok((EngagementDialogue::Talking(session, None), run));
         };
         let id = asked.session;
-        let claimed = match resumable.store.claim(&id, report, resumable.owner.clone()) {
+        let key = id.key();
+        let claimed = match resumable.store.claim(key, report, resumable.owner.clone()) {
             Err(resume::Outcome::Unknown) if resumable.fetched == Fetched::Unavailable => {
                 Err(resume::Outcome::StoreUnavailable)
             }
             claimed => claimed,
         };
-        let (session, run) = match claimed {
+        let (session, run, outcome) = match claimed {
             Ok(stored) => {
                 let session = Engagement::restore(stored, first.lang);
                 let from = session.resume_from(asked.received);
-                let mut run = session.run((from - u64::from(session.chunk_start)) as usize);
-                run.frames
-                    .insert(0, protocol::session_frame(&id, Some(from)));
-                run.resume = Some(resume::Outcome::Resumed);
-                (session, run)
+                let run = session.run((from - u64::from(session.chunk_start)) as usize);
+                let lead = protocol::session_frame(&id, Some(from));
+                (session, run, (lead, resume::Outcome::Resumed))
             }
             Err(outcome) => {
+                new_variant()?;
                 let session = Engagement::start(report, &first);
-                let mut run = session.run(0);
-                run.frames.insert(0, protocol::session_frame(&id, None));
-                run.resume = Some(outcome);
-                (session, run)
+                let run = session.run(0);
+                (session, run, (protocol::session_frame(&id, None), outcome))
             }
         };
+        let (frame, outcome) = outcome;
         resumable
             .store
-            .save(&id, &resumable.owner, session.stored());
+            .save(key, &resumable.owner, session.stored());
         tracing::debug!(
-            session = resume::shown(&id),
-            outcome = run.resume.map(resume::Outcome::name),
+            session = key.shown(),
+            outcome = outcome.name(),
             "first message with a session id"
         );
+        let run = Run {
+            lead: Some(Lead { frame, outcome }),
+            ..run
+        };
         Ok((
-            EngagementDialogue::Talking(session, Some((id, resumable))),
+            EngagementDialogue::Talking(session, Some((key, resumable))),
             run,
         ))
-    }
-
-    /// The dialogue's connection ended: a stored dialogue waits for its resume.
-    pub fn release(&self) {
-        if let EngagementDialogue::Talking(_, Some((id, resumable))) = self {
-            resumable.store.release(id, &resumable.owner);
-        }
     }
 }
 
@@ -290,8 +305,10 @@ impl Dialogue for EngagementDialogue {
             }
             EngagementDialogue::Talking(session, saved) => {
                 session.answer(&Answer::parse(text)?);
-                if let Some((id, resumable)) = saved {
-                    resumable.store.save(id, &resumable.owner, session.stored());
+                if let Some((key, resumable)) = saved {
+                    resumable
+                        .store
+                        .save(*key, &resumable.owner, session.stored());
                 }
                 Ok(session.run(0))
             }
@@ -323,10 +340,16 @@ impl Dialogue for EngagementDialogue {
         if !resumable.store.is_shared() {
             return None;
         }
-        let asked = First::parse(text).ok()?.resume?;
+        let key = First::parse(text).ok()?.resume?.session.key();
         Some(Box::pin(async move {
-            resumable.fetched = resumable.store.fetch(&asked.session).await;
+            resumable.fetched = resumable.store.fetch(key).await;
         }))
+    }
+
+    fn on_closed(&mut self) {
+        if let EngagementDialogue::Talking(_, Some((key, resumable))) = self {
+            resumable.store.release(*key, &resumable.owner);
+        }
     }
 }
 
@@ -372,9 +395,9 @@ impl Outcome {
             }
         };
         Run {
+            lead: None,
             frames,
             then: Then::Close,
-            resume: None,
         }
     }
 }
@@ -397,9 +420,9 @@ impl Dialogue for PaymentDialogue {
         else {
             // Its one message was answered and the connection closes after the series.
             return Answer::parse(text).map(|_| Run {
+                lead: None,
                 frames: Vec::new(),
                 then: Then::Close,
-                resume: None,
             });
         };
         let report = *report;

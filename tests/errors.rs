@@ -295,23 +295,37 @@ async fn error_sentences_name_the_field() {
     let cases = [
         (
             first_with("price", json!("abc")),
-            "price must be a finite number of 0 or more",
+            json!({"error": "price must be a finite number of 0 or more", "field": "price"}),
         ),
         (
             first_with("lang", json!("de")),
-            r#"lang must be one of "ru", "en", "pl""#,
+            json!({"error": r#"lang must be one of "ru", "en", "pl""#, "field": "lang"}),
         ),
         (
             first_without("is_new_visitor"),
-            "is_new_visitor is required",
+            json!({"error": "is_new_visitor is required", "field": "is_new_visitor"}),
         ),
-        ("[1]".to_owned(), "message must be a JSON object"),
-        ("nope".to_owned(), "message is not valid JSON"),
+        (
+            first_with("visitor", json!("short")),
+            json!({"error": "visitor must be a string of 16 to 64 characters A-Z, a-z, 0-9, - and _", "field": "visitor"}),
+        ),
+        (
+            first_with("variant", json!("short")),
+            json!({"error": "variant must name one of the report's variants, and this report has only its default dialogue", "field": "variant"}),
+        ),
+        (
+            "[1]".to_owned(),
+            json!({"error": "message must be a JSON object"}),
+        ),
+        (
+            "nope".to_owned(),
+            json!({"error": "message is not valid JSON"}),
+        ),
     ];
     for (message, expected) in cases {
         let mut socket = connect(&server, "/ws/chat/money/").await;
         send_raw(&mut socket, Message::text(message)).await;
-        assert_eq!(frame(&mut socket).await, json!({"error": expected}));
+        assert_eq!(frame(&mut socket).await, expected);
         assert_eq!(closed(&mut socket).await, Some(1008));
     }
 }

@@ -113,6 +113,7 @@ async fn random_frames_get_protocol_answers_and_the_server_keeps_serving() {
                             "status",
                             "options",
                             "error",
+                            "field",
                             "report_url"
                         ]
                         .contains(&k.as_str())),

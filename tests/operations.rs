@@ -375,13 +375,30 @@ fn bad_flags_are_clear_start_up_errors() {
     assert_eq!(out.status.code(), Some(2));
     let out = run(&["--addr", "nowhere"]);
     assert_eq!(out.status.code(), Some(2));
-    for store in ["postgres://db/0", "rediss://tls.example/0", ""] {
+    for store in ["postgres://db/0", "tls://cache.example/0", ""] {
         let out = run(&["--session-store", store]);
         assert_eq!(out.status.code(), Some(1), "{store:?}");
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(
-            stderr.contains("--session-store must be `memory` or a `redis://host:port/db` URL"),
+            stderr.contains("--session-store must be `memory` or a `redis://host:port/db` or `rediss://host:port/db` URL"),
             "{store:?}: {stderr}"
         );
     }
+    let out = run(&["--redis-ca", "/nonexistent/ca.pem"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("--redis-ca is for a `rediss://` session store")
+    );
+    let out = run(&[
+        "--session-store",
+        "rediss://127.0.0.1:1/0",
+        "--redis-ca",
+        "/nonexistent/ca.pem",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("--redis-ca: cannot read /nonexistent/ca.pem")
+    );
 }

@@ -11,6 +11,7 @@ mod common;
 
 use chatbot::{Config, Server};
 use common::*;
+use futures_util::StreamExt;
 use redis::AsyncCommands;
 use serde_json::{Value, json};
 
@@ -209,4 +210,108 @@ async fn an_instance_still_resumes_its_own_dialogues_while_redis_is_down() {
     live_becomes(&server, 0).await;
     redis.stop().await;
     assert_eq!(finish(&server, id, shown).await, golden);
+}
+
+/// Session ids are bearer secrets: Redis holds, and the takeover channel carries, only
+/// their digests. Everything a client sent as `session` is looked for in every key, every
+/// value and every message published while two instances take a dialogue over.
+#[tokio::test]
+async fn no_session_id_a_client_sent_reaches_redis() {
+    let Some(redis) = Redis::start().await else {
+        return;
+    };
+    let (a, b) = (instance(&redis).await, instance(&redis).await);
+    let client = redis::Client::open(redis.url()).expect("url");
+    let mut pubsub = client.get_async_pubsub().await.expect("subscribe");
+    pubsub
+        .subscribe("chatbot:taken-over")
+        .await
+        .expect("SUBSCRIBE");
+    let mut published = pubsub.into_on_message();
+
+    let ids = ["secret-dropped-on-a-0001", "secret-open-on-a-000002"];
+    let shown = dropped_after_two_chunks(&a, ids[0]).await;
+    finish(&b, ids[0], shown).await;
+    let (mut on_a, _) = begin(&a, ids[1], 1).await;
+    let mut on_b = connect(&b, "/ws/chat/love").await;
+    send(&mut on_b, &first_with(ids[1], 0)).await;
+    assert_eq!(frame(&mut on_b).await["resumed"], true);
+    assert_eq!(closed(&mut on_a).await, Some(4000));
+    a.app().sessions.flush().await;
+    b.app().sessions.flush().await;
+
+    let mut messages = Vec::new();
+    while let Ok(Some(message)) =
+        tokio::time::timeout(std::time::Duration::from_millis(300), published.next()).await
+    {
+        messages.push(message.get_payload::<String>().expect("a text message"));
+    }
+    assert!(!messages.is_empty(), "the takeovers were announced");
+    let mut conn = client
+        .get_multiplexed_async_connection()
+        .await
+        .expect("redis");
+    let keys: Vec<String> = conn.keys("*").await.expect("KEYS");
+    let mut seen = messages.clone();
+    for key in &keys {
+        let value: String = conn.get(key).await.expect("GET");
+        seen.push(key.clone());
+        seen.push(value);
+    }
+    assert!(keys.len() >= 2, "{keys:?}");
+    for id in ids {
+        let digest = chatbot::session_id::SessionId::parse(id)
+            .expect("an id")
+            .key();
+        assert!(
+            keys.contains(&digest.redis_key()),
+            "{id} is stored by its digest"
+        );
+        for text in &seen {
+            assert!(!text.contains(id), "{id} found in Redis: {text}");
+        }
+    }
+    println!("keys: {keys:?}\npublished: {messages:?}");
+}
+
+/// `rediss://`: two instances resume each other's dialogues over TLS with a private CA
+/// (`--redis-ca`), and an instance that does not trust the certificate refuses to start
+/// with a clear error.
+#[tokio::test]
+async fn dialogues_resume_across_instances_over_tls_and_an_untrusted_certificate_stops_the_start() {
+    let Some(redis) = Redis::start_tls().await else {
+        return;
+    };
+    let ca = redis.ca_pem().expect("a TLS server").as_bytes().to_vec();
+    let tls_instance = || {
+        server(Config {
+            session_store: Some(redis.url()),
+            redis_ca: Some(ca.clone()),
+            ..Config::for_tests()
+        })
+    };
+    let (a, b) = (tls_instance().await, tls_instance().await);
+    let golden = golden(&a).await;
+    let id = "over-tls-drop-on-a-0001";
+    let shown = dropped_after_two_chunks(&a, id).await;
+    assert_eq!(finish(&b, id, shown).await, golden);
+    assert_eq!(resume_outcome(&b, "resumed").await, 1.0);
+    assert_eq!(a.app().sessions.shared_failures(), 0);
+
+    let other_ca = Tls::make("another CA");
+    for ca in [None, Some(other_ca.ca_pem.as_bytes().to_vec())] {
+        let refused = Server::start(Config {
+            session_store: Some(redis.url()),
+            redis_ca: ca,
+            ..Config::for_tests()
+        })
+        .await;
+        let error = refused
+            .err()
+            .expect("an untrusted certificate stops the start");
+        let text = error.to_string();
+        println!("start-up error: {text}");
+        assert!(text.contains("TLS certificate is not trusted"), "{text}");
+        assert!(text.contains("--redis-ca"), "{text}");
+    }
 }

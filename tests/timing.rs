@@ -11,6 +11,7 @@ use std::time::Duration;
 use chatbot::Config;
 use chatbot::catalogue::Report;
 use chatbot::connection::{End, Timing};
+use chatbot::protocol::Close;
 use chatbot::session::{EngagementDialogue, PaymentDialogue};
 use common::*;
 use serde_json::json;
@@ -112,7 +113,7 @@ async fn chunks_are_paced_at_exactly_the_interval() {
     assert_eq!(
         task.await.unwrap(),
         End {
-            code: Some(1000),
+            code: Some(Close::Normal),
             error: None
         }
     );
@@ -154,7 +155,7 @@ async fn post_payment_series_is_paced_then_closed() {
             .iter()
             .all(|f| f.get("status").is_none() && f.get("report_url").is_none())
     );
-    assert_eq!(task.await.unwrap().code, Some(1000));
+    assert_eq!(task.await.unwrap().code, Some(Close::Normal));
 }
 
 #[tokio::test(start_paused = true)]
@@ -163,7 +164,7 @@ async fn first_message_timeout_closes_with_1008_on_both_endpoints() {
     let opened = Instant::now();
     assert_eq!(next(&mut socket).await, Seen::Closed(Some(1008)));
     assert_eq!(opened.elapsed(), Duration::from_secs(30));
-    assert_eq!(task.await.unwrap().code, Some(1008));
+    assert_eq!(task.await.unwrap().code, Some(Close::Policy));
 
     let (mut socket, _task) = in_memory_default(payment(Report::Love)).await;
     let opened = Instant::now();
@@ -172,7 +173,7 @@ async fn first_message_timeout_closes_with_1008_on_both_endpoints() {
 }
 
 #[tokio::test(start_paused = true)]
-async fn idle_timeout_counts_from_each_waiting_message() {
+async fn idle_timeout_counts_from_each_waiting_message_and_closes_with_4001() {
     let (mut socket, task) = in_memory_default(engagement(Report::Money)).await;
     send(&mut socket, &first("en", true)).await;
     chunk(&mut socket).await;
@@ -181,9 +182,9 @@ async fn idle_timeout_counts_from_each_waiting_message() {
     send(&mut socket, &json!({})).await;
     chunk(&mut socket).await;
     let waiting = Instant::now();
-    assert_eq!(next(&mut socket).await, Seen::Closed(Some(1000)));
+    assert_eq!(next(&mut socket).await, Seen::Closed(Some(4001)));
     assert_eq!(waiting.elapsed(), Duration::from_secs(300));
-    assert_eq!(task.await.unwrap().code, Some(1000));
+    assert_eq!(task.await.unwrap().code, Some(Close::Idle));
 }
 
 #[tokio::test(start_paused = true)]
@@ -232,7 +233,7 @@ async fn shutdown_closes_with_1001_mid_chunk() {
     shutdown.cancel();
     assert_eq!(next(&mut socket).await, Seen::Closed(Some(1001)));
     assert_eq!(at.elapsed(), Duration::ZERO);
-    assert_eq!(task.await.unwrap().code, Some(1001));
+    assert_eq!(task.await.unwrap().code, Some(Close::GoingAway));
 }
 
 #[tokio::test(start_paused = true)]
@@ -385,5 +386,60 @@ async fn a_fault_inside_the_server_closes_that_session_with_1011() {
     assert!(closed.is_none() && !frames.is_empty());
     send(&mut socket, &json!({})).await;
     assert_eq!(next(&mut socket).await, Seen::Closed(Some(1011)));
-    assert_eq!(task.await.unwrap().code, Some(1011));
+    assert_eq!(task.await.unwrap().code, Some(Close::Internal));
+}
+
+/// PROTOCOL.md, "Resuming a dialogue": the session frame takes no time of its own, so a
+/// dialogue with `session` starts exactly as fast as one without, new or resumed.
+#[tokio::test(start_paused = true)]
+async fn the_session_frame_takes_no_time_new_or_resumed() {
+    use chatbot::resume::{Owner, SessionStore};
+    use chatbot::session::Resumable;
+    let store = Arc::new(SessionStore::new(Duration::from_secs(1800), 100));
+    let resumable = |connection| {
+        let owner = Owner {
+            connection,
+            taken_over: CancellationToken::new(),
+        };
+        Some(Resumable::new(store.clone(), owner))
+    };
+    let plain = {
+        let (mut socket, _task) = in_memory_default(engagement(Report::Newjob)).await;
+        let sent = Instant::now();
+        send(&mut socket, &first("en", true)).await;
+        timed_chunk(&mut socket, sent).await
+    };
+    assert!(plain.0.len() >= 2);
+
+    let dialogue = EngagementDialogue::Awaiting(Report::Newjob, resumable(1));
+    let (mut socket, task) = in_memory_default(dialogue).await;
+    let mut message = first("en", true);
+    message["session"] = json!("timing-session-0001");
+    let sent = Instant::now();
+    send(&mut socket, &message).await;
+    let lead = next(&mut socket).await;
+    assert_eq!(sent.elapsed(), Duration::ZERO, "the session frame at once");
+    assert_eq!(
+        lead,
+        Seen::Frame(json!({"session": "timing-session-0001", "resumed": false}))
+    );
+    let with_session = timed_chunk(&mut socket, sent).await;
+    assert_eq!(with_session, plain, "the same messages at the same times");
+    drop(socket);
+    task.await.unwrap();
+
+    // Resumed from its second message: that one at once, the rest every 2 s.
+    let dialogue = EngagementDialogue::Awaiting(Report::Newjob, resumable(2));
+    let (mut socket, _task) = in_memory_default(dialogue).await;
+    message["received"] = json!(1);
+    let sent = Instant::now();
+    send(&mut socket, &message).await;
+    assert_eq!(
+        next(&mut socket).await,
+        Seen::Frame(json!({"session": "timing-session-0001", "resumed": true, "from": 1}))
+    );
+    assert_eq!(sent.elapsed(), Duration::ZERO);
+    let (frames, times, _) = timed_chunk(&mut socket, sent).await;
+    assert_eq!(frames[..], plain.0[1..]);
+    assert_eq!(times, every(Duration::from_secs(2), frames.len()));
 }

@@ -14,8 +14,11 @@
   const LOCALES = new Map(DATA.locales.map((l) => [l.code, l]));
   const WS_BASE = (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host;
   const QUERY = new URLSearchParams(location.search);
-  // Close codes worth reconnecting after: going away, lost, service restart, busy.
-  const RECONNECT_CODES = new Set([1001, 1006, 1012, 1013]);
+  // The server's close codes by name (protocol::Close, passed in the page data).
+  const CLOSE = DATA.close;
+  // Close codes worth reconnecting after: going away, lost (1006, the browser's own),
+  // service restart (1012, a proxy's), busy.
+  const RECONNECT_CODES = new Set([CLOSE.going_away, 1006, 1012, CLOSE.try_again_later]);
   const MAX_ATTEMPTS = 8;
   const DEV_KEY = 'chatbot-demo.developer-panel';
 
@@ -273,6 +276,7 @@
     let attempts = 0;       // reconnect attempts since the last open connection
     let retryTimer = null;
     let reconnecting = false;
+    let pending = null;     // an answer given while paused (4001), sent once resumed
 
     // The price as sent: a JSON number when the field holds one (a decimal comma is
     // read as a point), else the text, so the server's rejection can be seen.
@@ -323,6 +327,13 @@
     }
 
     function answer(extra, shown, tapped) {
+      if (state() === 'paused' && !ws) {
+        // Idle-closed (4001): the visitor's answer resumes the dialogue, then goes out.
+        pending = { extra, shown, tapped };
+        hideNotice();
+        resume();
+        return true;
+      }
       if (!isOpen() || lastStatus !== 'waiting') return false;
       sentLang = langSelect.value;
       send(ws, outgoing(extra));
@@ -348,6 +359,12 @@
       const hasOptions = Array.isArray(d.options) && d.options.length > 0;
       if (hasOptions) addQuickReplies(d.options);
       refresh();
+      if (pending) {
+        const p = pending;
+        pending = null;
+        answer(p.extra, p.shown, p.tapped);
+        return;
+      }
       requestAnimationFrame(() => {
         reveal($('dock'));
         // Focus moves to the answer unless the visitor is busy elsewhere (the form,
@@ -391,22 +408,29 @@
     };
 
     function onClose(ev) {
+      if (ev.code === CLOSE.idle && !gotError) {
+        // Idle: the dialogue stays resumable, and the page does not reconnect by itself
+        // (an abandoned tab would keep it alive): the visitor's next answer resumes it.
+        setState('paused');
+        showNotice('idle', 'paused');
+        return;
+      }
       clearReplies();
       if (gotError) {
         setState('closed');
         return;
       }
-      if (ev.code === 1000 && lastStatus === 'sending') {
+      if (ev.code === CLOSE.normal && lastStatus === 'sending') {
         setState('closed');
         session = null;
         showNotice('checkout', 'checkout_notice', null,
           { cls: 'checkout-link', key: 'post_payment_chat',
             href: `/api/chatbot-demo/success/${encodeURIComponent(REPORT_ID)}/?lang=${encodeURIComponent(langSelect.value)}` });
         notice.querySelector('a').focus({ preventScroll: true });
-      } else if (ev.code === 1000) {
+      } else if (ev.code === CLOSE.normal) {
         setState('closed');
         showNotice('idle', 'dialogue_over');
-      } else if (ev.code === 4000) {
+      } else if (ev.code === CLOSE.taken_over) {
         setState('closed');
         showNotice('closed', 'taken_over');
       } else if (RECONNECT_CODES.has(ev.code)) {
@@ -446,6 +470,7 @@
 
     function reset() {
       clearTimeout(retryTimer);
+      pending = null;
       drop();
       profile = null;
       session = null;
@@ -465,10 +490,11 @@
     refreshPage = (open) => {
       const s = state();
       const waiting = open && lastStatus === 'waiting';
-      const live = s === 'open' || s === 'reconnecting';
+      const live = s === 'open' || s === 'reconnecting' || s === 'paused';
       composer.hidden = !live;
-      send_.setAttribute('aria-disabled', String(!waiting));
-      replies.querySelectorAll('button').forEach((b) => { b.disabled = !waiting; });
+      const answerable = waiting || s === 'paused';
+      send_.setAttribute('aria-disabled', String(!answerable));
+      replies.querySelectorAll('button').forEach((b) => { b.disabled = !answerable; });
       for (const f of [price, currency, currencyCode, ...settings.querySelectorAll('input[name="is_new_visitor"]')]) {
         f.disabled = s !== 'idle';
       }

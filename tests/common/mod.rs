@@ -158,7 +158,20 @@ pub async fn expect_error(socket: &mut impl Client, needle: &str) -> String {
         error.contains(needle),
         "error {error:?} should name {needle:?}"
     );
-    assert_eq!(value.as_object().map(|o| o.len()), Some(1), "{value}");
+    // `field` (PROTOCOL.md, "Errors and limits") names the key the sentence is about.
+    let fields = value
+        .as_object()
+        .map(|o| o.keys().cloned().collect::<Vec<_>>());
+    match value.get("field") {
+        None => assert_eq!(fields, Some(vec!["error".to_owned()]), "{value}"),
+        Some(field) => {
+            let field = field
+                .as_str()
+                .unwrap_or_else(|| panic!("field is a string: {value}"));
+            assert!(error.contains(field), "{value}: the sentence names {field}");
+            assert_eq!(value.as_object().map(|o| o.len()), Some(2), "{value}");
+        }
+    }
     assert_eq!(closed(socket).await, Some(1008));
     error
 }

@@ -54,11 +54,57 @@ async fn until_listening(port: u16, child: &mut Child, what: &str) {
     assert!(ready.is_ok(), "{what} listens on {port} within 10 s");
 }
 
-/// Debian's `redis-server` on a loopback port, without persistence.
+/// Debian's `redis-server` on a loopback port, without persistence; over TLS only
+/// when started with [`Redis::start_tls`].
 pub struct Redis {
     binary: PathBuf,
     pub port: u16,
     child: Option<Child>,
+    tls: Option<Tls>,
+}
+
+/// A certificate authority and a server certificate made for one test, in its own
+/// folder (removed with it).
+pub struct Tls {
+    dir: PathBuf,
+    /// The authority's certificate, PEM: what a client must trust.
+    pub ca_pem: String,
+}
+
+impl Tls {
+    /// A fresh CA (`name`) and a certificate it signed for 127.0.0.1 and localhost.
+    pub fn make(name: &str) -> Tls {
+        use rcgen::{BasicConstraints, CertificateParams, CertifiedIssuer, DnType, IsCa, KeyPair};
+        let mut ca = CertificateParams::new(Vec::<String>::new()).expect("CA params");
+        ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        ca.distinguished_name.push(DnType::CommonName, name);
+        let ca = CertifiedIssuer::self_signed(ca, KeyPair::generate().expect("CA key"))
+            .expect("CA certificate");
+        let key = KeyPair::generate().expect("server key");
+        let server = CertificateParams::new(vec!["127.0.0.1".into(), "localhost".into()])
+            .expect("server params")
+            .signed_by(&key, &ca)
+            .expect("server certificate");
+        let dir = std::env::temp_dir().join(format!(
+            "chatbot-tls-{}-{}",
+            std::process::id(),
+            free_port()
+        ));
+        std::fs::create_dir_all(&dir).expect("a folder for the certificates");
+        std::fs::write(dir.join("server.pem"), server.pem()).expect("write the certificate");
+        std::fs::write(dir.join("server.key"), key.serialize_pem()).expect("write the key");
+        std::fs::write(dir.join("ca.pem"), ca.pem()).expect("write the CA");
+        Tls {
+            dir,
+            ca_pem: ca.pem(),
+        }
+    }
+}
+
+impl Drop for Tls {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
 }
 
 impl Redis {
@@ -72,14 +118,41 @@ impl Redis {
             binary,
             port: free_port(),
             child: None,
+            tls: None,
         };
         redis.restart().await;
         Some(redis)
     }
 
-    /// `redis://127.0.0.1:<port>/0`
+    /// Starts one that speaks TLS only, with a certificate of a CA made for this test.
+    pub async fn start_tls() -> Option<Redis> {
+        let binary = installed(
+            "redis-server",
+            &["/usr/bin/redis-server", "/usr/local/bin/redis-server"],
+        )?;
+        let mut redis = Redis {
+            binary,
+            port: free_port(),
+            child: None,
+            tls: Some(Tls::make("chatbot test CA")),
+        };
+        redis.restart().await;
+        Some(redis)
+    }
+
+    /// `redis://127.0.0.1:<port>/0`, or `rediss://…` over TLS.
     pub fn url(&self) -> String {
-        format!("redis://127.0.0.1:{}/0", self.port)
+        let scheme = if self.tls.is_some() {
+            "rediss"
+        } else {
+            "redis"
+        };
+        format!("{scheme}://127.0.0.1:{}/0", self.port)
+    }
+
+    /// The PEM of the CA that signed a TLS server's certificate.
+    pub fn ca_pem(&self) -> Option<&str> {
+        self.tls.as_ref().map(|t| t.ca_pem.as_str())
     }
 
     /// Kills it (as a crash or an outage would); its data is gone.
@@ -93,8 +166,21 @@ impl Redis {
     pub async fn restart(&mut self) {
         self.stop().await;
         let port = self.port.to_string();
-        let mut child = Command::new(&self.binary)
-            .args(["--port", &port, "--bind", "127.0.0.1", "--save", ""])
+        let mut command = Command::new(&self.binary);
+        match &self.tls {
+            None => command.args(["--port", &port]),
+            Some(tls) => {
+                let file = |name: &str| tls.dir.join(name).display().to_string();
+                command
+                    .args(["--port", "0", "--tls-port", &port])
+                    .args(["--tls-cert-file", &file("server.pem")])
+                    .args(["--tls-key-file", &file("server.key")])
+                    .args(["--tls-ca-cert-file", &file("ca.pem")])
+                    .args(["--tls-auth-clients", "no"])
+            }
+        };
+        let mut child = command
+            .args(["--bind", "127.0.0.1", "--save", ""])
             .args([
                 "--appendonly",
                 "no",
