@@ -55,7 +55,8 @@ pub struct ServerArgs {
     /// Seconds a new connection may take to send its first message before it is closed (1008).
     #[arg(long, env = "CHATBOT_FIRST_MESSAGE_TIMEOUT_S", default_value_t = defaults::FIRST_MESSAGE_TIMEOUT_S, value_parser = clap::value_parser!(u64).range(1..))]
     pub first_message_timeout_s: u64,
-    /// Seconds the bot waits for an answer after a `waiting` message before it closes (1000).
+    /// Seconds the bot waits for an answer after a `waiting` message before it closes (4001;
+    /// the dialogue stays resumable).
     #[arg(long, env = "CHATBOT_IDLE_TIMEOUT_S", default_value_t = defaults::IDLE_TIMEOUT_S, value_parser = clap::value_parser!(u64).range(1..))]
     pub idle_timeout_s: u64,
     /// Most WebSocket connections open at once; more are closed with 1013.
