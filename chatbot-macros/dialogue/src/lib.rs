@@ -8,6 +8,11 @@
 //! sub-folder per report holding `dialogue.toml` (the structure) and one `<locale>.toml`
 //! per locale (the texts). See `dialogues/README.md`.
 //!
+//! The compiler has two halves, as askama keeps its parser apart from its derive: `parse`
+//! reads the TOML into raw values that remember where they were written (and words
+//! syntax mistakes for an author), `rules` checks them and builds the model; neither
+//! imports the other's insides, and `diagnostic` and `suggest` serve both.
+//!
 //! [`runtime`] and [`answer`] are what the generated code and the server use at run
 //! time; `phf` is re-exported for the generated lookup tables.
 

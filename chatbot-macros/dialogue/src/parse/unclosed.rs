@@ -179,7 +179,7 @@ fn closed_early(line: &str, line_start: usize, at: usize, end: usize) -> Unclose
     let next: String = line[end..]
         .trim_start()
         .chars()
-        .take_while(|&c| c != '"' && c != '\'' && c != ',')
+        .take_while(|&c| c != '"' && c != ',')
         .collect();
     let (span_end, help) = match body.split_once(',') {
         Some((text, _)) if !text.trim().is_empty() => (

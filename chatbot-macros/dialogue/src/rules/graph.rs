@@ -152,19 +152,25 @@ pub fn check_graph(source: &Source, raw: &RawDialogue, report: &Report, errors: 
 /// one mistake, whichever start leads into it: reported once, at the `next` that leads
 /// back into it.
 fn check_default_path(source: &Source, raw: &RawDialogue, report: &Report, errors: &mut Errors) {
-    let mut reported: Vec<usize> = Vec::new();
+    // The loops reported, as their sorted steps (two starts may enter one loop apart).
+    let mut reported: Vec<Vec<usize>> = Vec::new();
     for start in [report.start_new, report.start_returning] {
         let path = report.default_path(start);
         let last = *path.last().unwrap_or(&start);
-        if report.steps[last].purchase || reported.contains(&last) {
-            continue;
-        }
-        reported.push(last);
         let Some(back) = report.steps[last].next else {
             continue;
         };
-        let looped = path.iter().skip_while(|&&s| s != back).chain([&back]);
-        let names: Vec<&str> = looped.map(|&s| report.steps[s].name.as_str()).collect();
+        let mut cycle: Vec<usize> = path.iter().copied().skip_while(|&s| s != back).collect();
+        let names: Vec<&str> = cycle
+            .iter()
+            .chain([&back])
+            .map(|&s| report.steps[s].name.as_str())
+            .collect();
+        cycle.sort_unstable();
+        if report.steps[last].purchase || reported.contains(&cycle) {
+            continue;
+        }
+        reported.push(cycle);
         // A way on: a reply of this step whose own default path reaches the purchase.
         let on = report.steps[last]
             .options

@@ -143,14 +143,7 @@ fn compile_report(
             }
         }
     }
-    stray_labels(
-        source,
-        &raw,
-        &report,
-        catalogue_locales.len(),
-        stray,
-        errors,
-    );
+    stray_labels(source, &raw, catalogue_locales.len(), stray, errors);
     if checked.is_none() || errors.0.len() > before || texts.len() != catalogue_locales.len() {
         return None;
     }
@@ -165,7 +158,6 @@ fn compile_report(
 fn stray_labels(
     source: &Source,
     raw: &RawDialogue,
-    report: &Report,
     locale_count: usize,
     mut stray: Vec<(&Source, StrayLabel)>,
     errors: &mut Errors,
@@ -238,10 +230,6 @@ fn stray_labels(
                 );
             }
             None => {
-                let next = report.steps[step]
-                    .next
-                    .and_then(|n| report.steps.get(n))
-                    .map_or("<step>", |s| s.name.as_str());
                 errors.at(
                     source,
                     options.map_or_else(|| key.span(), |o| o.span()),
@@ -249,7 +237,7 @@ fn stray_labels(
                         "step `{name}` has no option `{id}`, but every locale file labels it"
                     ),
                     format!(
-                        "add `{{ id = \"{id}\", next = \"{next}\" }}` back to its `options`, or remove the label from {}",
+                        "add `{{ id = \"{id}\", next = \"<step>\" }}` back to its `options`, or remove the label from {}",
                         places.join(", ")
                     ),
                 );

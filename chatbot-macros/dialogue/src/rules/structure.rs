@@ -20,7 +20,12 @@ pub fn check_id(source: &Source, raw: &RawDialogue, folder: &str, errors: &mut E
     let folder_name = folder.rsplit('/').next().unwrap_or_default();
     let why = "the id is the report's URL and its folder's name";
     if !is_slug(id) {
-        let fixed = slugify(id);
+        // The folder's name when it can be the id, so that one fix clears both rules.
+        let fixed = if is_slug(folder_name) {
+            folder_name.to_owned()
+        } else {
+            slugify(id)
+        };
         let fixed = if fixed.is_empty() {
             "new-job".to_owned()
         } else {

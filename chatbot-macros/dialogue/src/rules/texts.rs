@@ -82,7 +82,7 @@ fn check_messages(
                 source,
                 second.span(),
                 format!("{what} sends the same message twice in a row"),
-                format!("the same text is on line {line}: remove one of the two"),
+                format!("the message before it (line {line}) is the same: remove one of the two"),
             );
         }
     }
@@ -143,7 +143,7 @@ pub fn check_locale(
         errors.at(
             source,
             key.span(),
-            format!("texts for undefined step `{}`", key.get_ref()),
+            format!("texts for unknown step `{}`", key.get_ref()),
             help,
         );
     }

@@ -1,0 +1,4 @@
+// A broken dialogue: removed_option.
+chatbot_macros::catalogue!("../fixtures/removed_option");
+
+fn main() {}

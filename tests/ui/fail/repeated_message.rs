@@ -1,0 +1,4 @@
+// A broken dialogue: repeated_message.
+chatbot_macros::catalogue!("../fixtures/repeated_message");
+
+fn main() {}

@@ -1,0 +1,4 @@
+// A broken dialogue: step_typo.
+chatbot_macros::catalogue!("../fixtures/step_typo");
+
+fn main() {}
