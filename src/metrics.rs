@@ -405,8 +405,9 @@ impl Tracked for EngagementDialogue {
             if let Some(lead) = &run.lead {
                 metrics.resume_attempted(session.state().report(), lead.outcome);
             }
-            // A chunk sent again on a resume is not a step entered again.
-            if !session.is_resumed() {
+            // A chunk sent again on a resume, or a question answered aside, is not a step
+            // entered again.
+            if session.entered_step() {
                 metrics.step_entered(session.state(), session.locale());
             }
         }

@@ -20,6 +20,8 @@ use std::time::Duration;
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
+use chatbot_dialogue::runtime::Aside;
+
 use crate::catalogue::{Currency, Locale, Report, State};
 use crate::price::{Price, ShownCurrency};
 use crate::redis_store::{RedisStore, RedisUrlError};
@@ -34,10 +36,13 @@ pub struct Stored {
     pub currency: ShownCurrency,
     /// The index, among all the dialogue's bot messages, of its current chunk's first.
     pub chunk_start: u32,
+    /// The question the current chunk answered aside, if it did.
+    pub aside: Option<Aside>,
 }
 
 impl Stored {
-    /// One line for a shared store: `1 <report> <step> <locale> <chunk> <price> <K|A> <currency>`,
+    /// One line for a shared store:
+    /// `2 <report> <step> <locale> <chunk> <price> <aside|-> <K|A> <currency>`,
     /// tab-separated, the currency (code, or the text as sent) last. Steps go by name, so a
     /// deploy that renames one forgets its dialogues instead of misplacing them.
     pub fn encode(&self) -> String {
@@ -46,19 +51,22 @@ impl Stored {
             ShownCurrency::AsSent(text) => ('A', &**text),
         };
         format!(
-            "1\t{}\t{}\t{}\t{}\t{}\t{kind}\t{currency}",
+            "2\t{}\t{}\t{}\t{}\t{}\t{}\t{kind}\t{currency}",
             self.state.report().slug(),
             self.state.name(),
             self.locale.code(),
             self.chunk_start,
             self.price.value(),
+            self.aside.map_or("-", Aside::name),
         )
     }
 
-    /// The dialogue [`Stored::encode`] wrote, if this catalogue still has its step.
+    /// The dialogue [`Stored::encode`] wrote (or the version before it, without asides),
+    /// if this catalogue still has its step.
     pub fn decode(line: &str) -> Option<Stored> {
-        let mut fields = line.splitn(8, '\t');
-        if fields.next()? != "1" {
+        let version = line.split('\t').next()?;
+        let mut fields = line.splitn(if version == "2" { 9 } else { 8 }, '\t');
+        if !matches!(fields.next()?, "1" | "2") {
             return None;
         }
         let report = Report::from_slug(fields.next()?)?;
@@ -69,6 +77,13 @@ impl Stored {
         let locale = Locale::from_code(fields.next()?)?;
         let chunk_start = fields.next()?.parse().ok()?;
         let price = Price::new(fields.next()?.parse().ok()?)?;
+        let aside = match version {
+            "2" => match fields.next()? {
+                "-" => None,
+                name => Some(Aside::from_name(name)?),
+            },
+            _ => None,
+        };
         let currency = match (fields.next()?, fields.next()?) {
             ("K", code) => ShownCurrency::Known(Currency::from_code(code)?),
             ("A", text) => ShownCurrency::AsSent(text.into()),
@@ -80,6 +95,7 @@ impl Stored {
             price,
             currency,
             chunk_start,
+            aside,
         })
     }
 }
@@ -467,6 +483,7 @@ mod tests {
             price: Price::new(1.0).unwrap(),
             currency: ShownCurrency::AsSent("X".into()),
             chunk_start: 0,
+            aside: None,
         }
     }
 
@@ -490,6 +507,7 @@ mod tests {
                     price: Price::new(19.99).unwrap(),
                     currency,
                     chunk_start: 7,
+                    aside: Some(Aside::Delivery),
                 };
                 assert_eq!(Stored::decode(&stored.encode()), Some(stored));
             }

@@ -5,8 +5,9 @@
 use std::sync::Arc;
 
 use chatbot_dialogue::answer::{Understood, understand};
+use chatbot_dialogue::runtime::Aside;
 
-use crate::catalogue::{Chunk, Locale, Report, State};
+use crate::catalogue::{Chunk, Locale, Message, Report, State};
 use crate::price::{self, Price, ShownCurrency};
 use crate::protocol::{self, Answer, ClientError, Fill, First, Payment, Status};
 use crate::report_url;
@@ -74,6 +75,8 @@ pub struct Engagement {
     currency: ShownCurrency,
     /// The index, among all of this dialogue's bot messages, of its chunk's first.
     chunk_start: u32,
+    /// The current chunk answers this question aside, then asks the step's again.
+    aside: Option<Aside>,
     /// The current chunk was sent again on a resume (its step was entered before).
     resumed: bool,
 }
@@ -86,6 +89,7 @@ impl Engagement {
             price: first.price,
             currency: ShownCurrency::new(&first.currency, first.currency_code.as_deref()),
             chunk_start: 0,
+            aside: None,
             resumed: false,
         }
     }
@@ -98,6 +102,7 @@ impl Engagement {
             price: stored.price,
             currency: stored.currency,
             chunk_start: stored.chunk_start,
+            aside: stored.aside,
             resumed: true,
         }
     }
@@ -110,6 +115,7 @@ impl Engagement {
             price: self.price,
             currency: self.currency.clone(),
             chunk_start: self.chunk_start,
+            aside: self.aside,
         }
     }
 
@@ -118,12 +124,40 @@ impl Engagement {
         self.resumed
     }
 
+    /// Whether the current chunk entered its step: not a resume's, nor an answer aside.
+    pub fn entered_step(&self) -> bool {
+        !self.resumed && self.aside.is_none()
+    }
+
+    /// The question the current chunk answered aside, if it did.
+    pub fn aside(&self) -> Option<Aside> {
+        self.aside
+    }
+
+    /// The current chunk's messages, in two parts: the answer aside (if any), then the
+    /// step's messages (after an aside, only its last: the question, asked again).
+    fn messages(&self) -> (&'static [Message], &'static [Message]) {
+        let step = self.chunk().messages;
+        match self.aside {
+            None => (&[], step),
+            Some(aside) => (
+                self.state.report().aside(self.locale, aside),
+                &step[step.len().saturating_sub(1)..],
+            ),
+        }
+    }
+
+    fn chunk_len(&self) -> usize {
+        let (aside, step) = self.messages();
+        aside.len() + step.len()
+    }
+
     /// Where a resumed dialogue's frontend that has shown `received` messages goes on:
     /// not before the current chunk, and not after its last message (the `waiting` one,
     /// sent again for its quick replies). An index among all the dialogue's messages.
     pub fn resume_from(&self, received: u64) -> u64 {
         let first = u64::from(self.chunk_start);
-        let last = first + self.chunk().messages.len().saturating_sub(1) as u64;
+        let last = first + self.chunk_len().saturating_sub(1) as u64;
         received.clamp(first, last)
     }
 
@@ -144,9 +178,10 @@ impl Engagement {
             self.locale = lang;
         }
         let chunk = self.chunk();
-        let sent = u32::try_from(chunk.messages.len()).unwrap_or(u32::MAX);
+        let sent = u32::try_from(self.chunk_len()).unwrap_or(u32::MAX);
         self.chunk_start = self.chunk_start.saturating_add(sent);
         self.resumed = false;
+        self.aside = None;
         let offered = answer
             .option
             .as_deref()
@@ -156,9 +191,13 @@ impl Engagement {
             None => match answer
                 .message
                 .as_deref()
-                .map(|m| understand(chunk.phrases, m))
+                .map(|m| understand(chunk.phrases, chunk.hold_back, m))
             {
                 Some(Understood::Reply(index)) => self.state.option(usize::from(index)),
+                Some(Understood::Aside(aside)) => {
+                    self.aside = Some(aside);
+                    self.state
+                }
                 Some(Understood::Unclear) => self.state.unclear(),
                 Some(Understood::Nothing) | None => self.state.next(),
             },
@@ -179,9 +218,13 @@ impl Engagement {
             currency,
         };
         let purchase = self.state.is_purchase();
-        let last = chunk.messages.len().saturating_sub(1);
-        let frames = chunk.messages[from.min(chunk.messages.len())..]
+        let (aside, step) = self.messages();
+        let count = aside.len() + step.len();
+        let last = count.saturating_sub(1);
+        let frames = aside
             .iter()
+            .chain(step)
+            .skip(from.min(count))
             .enumerate()
             .map(|(i, message)| {
                 let status = if from + i == last && !purchase {

@@ -1,36 +1,74 @@
 //! How a typed answer is understood: one normalization, applied by the compiler to the
 //! phrases authors write and by the server to what visitors type, and one matching rule.
 //!
-//! A message matches a quick reply when, normalized, it *is* the reply's text or one of
-//! its phrases; or when one of the reply's phrases occurs in it as whole words, unless
-//! that reply leads to the purchase (a sale needs an exact answer, so "I don't want to
-//! buy" never buys). When phrases of several replies occur, the longest wins; a tie
-//! between two replies is unclear.
+//! A step's phrases are its replies' labels, their own phrases, the phrases of the
+//! intents they take (`yes`, `no`, `later`, ... written once per locale), and the
+//! questions the step answers aside (`price`, `contents`, ...). A message picks what:
+//! 1. it *is*, normalized (any phrase, buying ones included);
+//! 2. occurs in it as whole words, the longest phrase winning (a tie between two
+//!    targets is unclear), except that a reply that buys counts inside a longer message
+//!    only when nothing holds the message back: no word of the locale's `hold_back`
+//!    list (negations, hesitations, objections: "I don't want to buy" never buys)
+//!    outside the phrase itself ("why not" may buy), and no question mark;
+//! 3. failing both, a word of five letters or more one typo (an edit) away from a
+//!    one-word phrase of five letters or more, or a word with a letter drawn out
+//!    ("nooo", "niee") that is a one-word phrase written once, never one that buys.
 
 use std::borrow::Cow;
 
-use icu_normalizer::ComposingNormalizerBorrowed;
+use icu_normalizer::{ComposingNormalizerBorrowed, DecomposingNormalizerBorrowed};
 
-use crate::runtime::Phrase;
+use crate::runtime::{Aside, Phrase, Target};
 
-/// Lower case, NFKC, `ё` read as `е`, every run of characters that are not letters,
-/// digits or combining marks (punctuation, emoji, spaces) turned into one space, trimmed.
+/// Lower case, NFKC, `ё` read as `е`, Latin letters without their diacritics (`ł` as `l`:
+/// many type Polish without them), an apostrophe between two letters dropped (`don't`
+/// is `dont`, one word, as many type it), every other run of characters that are not
+/// letters, digits or combining marks (punctuation, emoji, spaces) turned into one space,
+/// trimmed.
 pub fn normalize(text: &str) -> String {
     let nfkc: Cow<str> = ComposingNormalizerBorrowed::new_nfkc().normalize(text);
     let mut out = String::with_capacity(nfkc.len());
     let mut gap = false;
-    for c in nfkc.chars().flat_map(char::to_lowercase) {
+    let mut chars = nfkc.chars().flat_map(char::to_lowercase).peekable();
+    while let Some(c) = chars.next() {
+        let in_word = !gap && out.chars().next_back().is_some_and(char::is_alphabetic);
+        if matches!(c, '\'' | '\u{2019}' | '\u{02bc}')
+            && in_word
+            && chars.peek().is_some_and(|n| n.is_alphabetic())
+        {
+            continue;
+        }
         if c.is_alphanumeric() || is_mark(c) {
             if gap && !out.is_empty() {
                 out.push(' ');
             }
             gap = false;
-            out.push(if c == 'ё' { 'е' } else { c });
+            out.push(fold(c));
         } else {
             gap = true;
         }
     }
     out
+}
+
+/// `ё` as `е`; a Latin letter with a diacritic as its base letter.
+fn fold(c: char) -> char {
+    match c {
+        'ё' => 'е',
+        'ł' => 'l',
+        'ø' => 'o',
+        '\u{c0}'..='\u{24f}' => {
+            let mut buffer = [0u8; 4];
+            let decomposed =
+                DecomposingNormalizerBorrowed::new_nfd().normalize(c.encode_utf8(&mut buffer));
+            decomposed
+                .chars()
+                .next()
+                .filter(char::is_ascii_alphabetic)
+                .unwrap_or(c)
+        }
+        _ => c,
+    }
 }
 
 /// Combining marks that NFKC leaves apart (scripts without precomposed letters).
@@ -45,12 +83,27 @@ pub enum Understood {
     Nothing,
     /// The quick reply at this index of the step's options.
     Reply(u8),
-    /// Text that matches no reply, or two equally well.
+    /// A question the step answers aside, then asks its own again.
+    Aside(Aside),
+    /// Text that matches nothing, or two things equally well.
     Unclear,
 }
 
-/// Reads `message` against a step's phrases (sorted by text, as the compiler emits them).
-pub fn understand(phrases: &[Phrase], message: &str) -> Understood {
+impl From<Target> for Understood {
+    fn from(target: Target) -> Understood {
+        match target {
+            Target::Reply { option, .. } => Understood::Reply(option),
+            Target::Aside(aside) => Understood::Aside(aside),
+        }
+    }
+}
+
+/// Shortest word (in characters) that a typo is forgiven in.
+const TYPO_MIN_CHARS: usize = 5;
+
+/// Reads `message` against a step's phrases (sorted by text, as the compiler emits
+/// them) and its locale's `hold_back` words (sorted).
+pub fn understand(phrases: &[Phrase], hold_back: &[&str], message: &str) -> Understood {
     let text = normalize(message);
     if text.is_empty() {
         return Understood::Nothing;
@@ -62,42 +115,130 @@ pub fn understand(phrases: &[Phrase], message: &str) -> Understood {
             .map(|i| phrases[i])
     };
     if let Some(phrase) = find(&text) {
-        return Understood::Reply(phrase.option);
+        return phrase.target.into();
     }
+    let words: Vec<&str> = text.split(' ').collect();
+    let question = message.contains(['?', '？', '¿']);
+    let holding: Vec<bool> = words
+        .iter()
+        .map(|w| hold_back.binary_search(w).is_ok())
+        .collect();
+    // Whether a phrase over words `first..=last` may pick `target`: a sale only when no
+    // word around the phrase holds the message back.
+    let counts = |target: Target, first: usize, last: usize| {
+        !matches!(target, Target::Reply { buys: true, .. })
+            || !(question
+                || holding[..first].contains(&true)
+                || holding[last + 1..].contains(&true))
+    };
     let longest_words = phrases
         .iter()
-        .filter(|p| p.inside)
         .map(|p| p.text.split(' ').count())
         .max()
         .unwrap_or(0);
-    // Word starts and ends: the text is words joined by single spaces.
-    let starts: Vec<usize> = std::iter::once(0)
-        .chain(text.match_indices(' ').map(|(i, _)| i + 1))
-        .collect();
-    let ends: Vec<usize> = text
-        .match_indices(' ')
-        .map(|(i, _)| i)
-        .chain(std::iter::once(text.len()))
-        .collect();
-    // (length in bytes, option, tied with another option)
-    let mut best: Option<(usize, u8, bool)> = None;
+    // Word starts and ends in `text`: its words are joined by single spaces.
+    let mut starts = Vec::with_capacity(words.len());
+    let mut at = 0;
+    for word in &words {
+        starts.push(at);
+        at += word.len() + 1;
+    }
+    let mut best = Best::default();
     for (w, &start) in starts.iter().enumerate() {
-        for &end in ends.iter().skip(w).take(longest_words) {
-            let Some(phrase) = find(&text[start..end]).filter(|p| p.inside) else {
-                continue;
-            };
-            let len = end - start;
-            best = match best {
-                None => Some((len, phrase.option, false)),
-                Some((l, o, tie)) if l == len => Some((l, o, tie || o != phrase.option)),
-                Some((l, ..)) if len > l => Some((len, phrase.option, false)),
-                keep => keep,
-            };
+        for (last, word) in words.iter().enumerate().skip(w).take(longest_words) {
+            let end = starts[last] + word.len();
+            if let Some(phrase) = find(&text[start..end]).filter(|p| counts(p.target, w, last)) {
+                best.offer(end - start, phrase.target);
+            }
+        }
+    }
+    if best.target.is_none() {
+        let single = phrases.iter().filter(|p| {
+            !p.text.contains(' ') && !matches!(p.target, Target::Reply { buys: true, .. })
+        });
+        for word in &words {
+            let long = word.chars().count() >= TYPO_MIN_CHARS;
+            let squeezed = squeeze(word);
+            for phrase in single.clone() {
+                let typo = long
+                    && phrase.text.chars().count() >= TYPO_MIN_CHARS
+                    && one_edit_apart(word, phrase.text);
+                let drawn_out = squeezed.len() < word.len() && squeezed == phrase.text;
+                if typo || drawn_out {
+                    best.offer(word.len(), phrase.target);
+                }
+            }
         }
     }
     match best {
-        Some((_, option, false)) => Understood::Reply(option),
+        Best {
+            target: Some(target),
+            tie: false,
+            ..
+        } => target.into(),
         _ => Understood::Unclear,
+    }
+}
+
+/// The longest match so far, and whether another target matched as long.
+#[derive(Default)]
+struct Best {
+    len: usize,
+    target: Option<Target>,
+    tie: bool,
+}
+
+impl Best {
+    fn offer(&mut self, len: usize, target: Target) {
+        let same = |a: Target, b: Target| Understood::from(a) == Understood::from(b);
+        match self.target {
+            None => {
+                *self = Best {
+                    len,
+                    target: Some(target),
+                    tie: false,
+                }
+            }
+            Some(t) if len == self.len => self.tie |= !same(t, target),
+            Some(_) if len > self.len => {
+                *self = Best {
+                    len,
+                    target: Some(target),
+                    tie: false,
+                }
+            }
+            Some(_) => {}
+        }
+    }
+}
+
+/// `word` with every run of one letter written once (`nooo` -> `no`).
+fn squeeze(word: &str) -> String {
+    let mut out = String::with_capacity(word.len());
+    for c in word.chars() {
+        if !out.ends_with(c) {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Whether `a` becomes `b` by one insertion, deletion, substitution or swap of two
+/// neighbours (not zero: equal words matched already).
+fn one_edit_apart(a: &str, b: &str) -> bool {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    if a == b || a.len().abs_diff(b.len()) > 1 {
+        return false;
+    }
+    let prefix = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let (ra, rb) = (&a[prefix..], &b[prefix..]);
+    match ra.len().cmp(&rb.len()) {
+        std::cmp::Ordering::Equal => {
+            ra[1..] == rb[1..]
+                || (ra.len() >= 2 && ra[0] == rb[1] && ra[1] == rb[0] && ra[2..] == rb[2..])
+        }
+        std::cmp::Ordering::Greater => ra[1..] == *rb,
+        std::cmp::Ordering::Less => *ra == rb[1..],
     }
 }
 
@@ -111,85 +252,120 @@ mod tests {
         assert_eq!(normalize("Ещё"), "еще");
         assert_eq!(normalize("ﬁne…"), "fine");
         assert_eq!(normalize("Ｙｅｓ ✨"), "yes");
-        assert_eq!(normalize("Może później?"), "może później");
+        assert_eq!(normalize("Może później?"), "moze pozniej");
+        assert_eq!(
+            normalize("I’ll take it, don't 'quote'"),
+            "ill take it dont quote"
+        );
         assert_eq!(normalize("!!"), "");
+    }
+
+    fn reply(text: &'static str, option: u8, buys: bool) -> Phrase {
+        Phrase {
+            text,
+            target: Target::Reply { option, buys },
+        }
     }
 
     fn phrases() -> Vec<Phrase> {
         let mut list = vec![
+            reply("yes", 0, true),
+            reply("buy", 0, true),
+            reply("ill take it", 0, true),
+            reply("expensive", 1, false),
+            reply("too expensive", 1, false),
+            reply("no", 2, false),
+            reply("not now", 2, false),
+            reply("later", 2, false),
             Phrase {
-                text: "yes",
-                option: 0,
-                inside: false,
-            },
-            Phrase {
-                text: "buy",
-                option: 0,
-                inside: false,
-            },
-            Phrase {
-                text: "expensive",
-                option: 1,
-                inside: true,
-            },
-            Phrase {
-                text: "too expensive",
-                option: 1,
-                inside: true,
-            },
-            Phrase {
-                text: "no",
-                option: 2,
-                inside: true,
-            },
-            Phrase {
-                text: "not now",
-                option: 2,
-                inside: true,
+                text: "how much",
+                target: Target::Aside(Aside::Price),
             },
         ];
         list.sort_by_key(|p| p.text);
         list
     }
 
-    #[test]
-    fn exact_phrases_and_whole_words_inside_longer_messages() {
-        let p = phrases();
-        assert_eq!(understand(&p, "Yes!"), Understood::Reply(0));
-        assert_eq!(
-            understand(&p, "no, that's too expensive for me"),
-            Understood::Reply(1)
-        );
-        assert_eq!(understand(&p, "not now, sorry"), Understood::Reply(2));
-        assert_eq!(
-            understand(&p, "I don't want to buy"),
-            Understood::Unclear,
-            "a sale needs an exact answer"
-        );
-        assert_eq!(
-            understand(&p, "expensively"),
-            Understood::Unclear,
-            "whole words only"
-        );
-        assert_eq!(understand(&p, "what?"), Understood::Unclear);
-        assert_eq!(understand(&p, " ?! "), Understood::Nothing);
+    const HOLD_BACK: &[&str] = &["but", "dont", "later", "no", "not"];
+
+    fn read(message: &str) -> Understood {
+        understand(&phrases(), HOLD_BACK, message)
     }
 
     #[test]
-    fn a_tie_between_two_replies_is_unclear() {
-        let p = phrases();
+    fn exact_phrases_and_whole_words_inside_longer_messages() {
+        assert_eq!(read("Yes!"), Understood::Reply(0));
         assert_eq!(
-            understand(&p, "no expensive"),
+            read("no, that's too expensive for me"),
+            Understood::Reply(1)
+        );
+        assert_eq!(read("not now, sorry"), Understood::Reply(2));
+        assert_eq!(read("expensively"), Understood::Unclear, "whole words only");
+        assert_eq!(read("what?"), Understood::Unclear);
+        assert_eq!(read(" ?! "), Understood::Nothing);
+        assert_eq!(read("How much is it?"), Understood::Aside(Aside::Price));
+    }
+
+    #[test]
+    fn buying_inside_a_message_only_when_nothing_holds_it_back() {
+        assert_eq!(read("ok, I'll take it"), Understood::Reply(0));
+        assert_eq!(read("yes, I want the report 👍"), Understood::Reply(0));
+        assert_eq!(read("I don't want to buy"), Understood::Unclear);
+        assert_eq!(read("yes but later"), Understood::Reply(2));
+        assert_eq!(
+            read("should I buy it?"),
+            Understood::Unclear,
+            "a question never buys"
+        );
+        let mut p = phrases();
+        p.push(reply("why not", 0, true));
+        p.sort_by_key(|p| p.text);
+        assert_eq!(
+            understand(&p, HOLD_BACK, "sure, why not"),
+            Understood::Reply(0),
+            "a hold-back word inside the buying phrase itself"
+        );
+        assert_eq!(
+            understand(&p, HOLD_BACK, "why not later"),
+            Understood::Reply(2)
+        );
+        assert_eq!(read("buy"), Understood::Reply(0));
+    }
+
+    #[test]
+    fn one_typo_in_a_long_word_is_forgiven_but_never_toward_buying() {
+        assert_eq!(read("expensiv"), Understood::Reply(1));
+        assert_eq!(
+            read("too exepnsive"),
+            Understood::Reply(1),
+            "a swap of neighbours"
+        );
+        assert_eq!(read("lateer"), Understood::Reply(2));
+        assert_eq!(read("nooo"), Understood::Reply(2), "a letter drawn out");
+        assert_eq!(read("yesss"), Understood::Unclear, "never toward buying");
+        let mut p = phrases();
+        p.push(reply("order", 0, true));
+        p.sort_by_key(|p| p.text);
+        assert_eq!(understand(&p, HOLD_BACK, "ordr"), Understood::Unclear);
+    }
+
+    #[test]
+    fn latin_diacritics_are_folded() {
+        assert_eq!(normalize("Dziękuję, później"), "dziekuje pozniej");
+        assert_eq!(normalize("ŁÓDŹ żółć"), "lodz zolc");
+        assert_eq!(normalize("Ещё й"), "еще й");
+    }
+
+    #[test]
+    fn a_tie_between_two_targets_is_unclear() {
+        assert_eq!(
+            read("no expensive"),
             Understood::Reply(1),
             "the longer phrase wins"
         );
-        let mut p = p;
-        p.push(Phrase {
-            text: "hm",
-            option: 1,
-            inside: true,
-        });
+        let mut p = phrases();
+        p.push(reply("hm", 1, false));
         p.sort_by_key(|p| p.text);
-        assert_eq!(understand(&p, "hm, no"), Understood::Unclear);
+        assert_eq!(understand(&p, HOLD_BACK, "hm, no"), Understood::Unclear);
     }
 }

@@ -9,8 +9,9 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 
 use crate::model::{
-    Catalogue, LocaleDef, LocaleTexts, Phrase, Report, Step, StepTexts, Success, Text,
+    Catalogue, LocaleDef, LocaleTexts, Phrase, Report, Step, StepTexts, Success, Target, Text,
 };
+use crate::runtime::Aside;
 use crate::text::Piece;
 use crate::{Error, load};
 
@@ -55,6 +56,7 @@ fn skeleton() -> Catalogue {
             goodbye: Vec::new(),
         },
         failure: Vec::new(),
+        asides: vec![Vec::new(); Aside::ALL.len()],
     };
     let report = Report {
         id: "catalogue-does-not-compile".into(),
@@ -74,6 +76,7 @@ fn skeleton() -> Catalogue {
             code: "en".into(),
             name: "English".into(),
             ui: Vec::new(),
+            listening: Default::default(),
         }],
         currencies: Vec::new(),
         reports: vec![report],
@@ -204,6 +207,22 @@ pub fn generate(catalogue: &Catalogue) -> TokenStream {
         quote!(&Success { thanks: #thanks, link: #link, goodbye: #goodbye })
     });
     let failures = per_locale(&|r, i| messages(&r.texts[i].failure));
+    let asides = per_locale(&|r, i| {
+        let arms = Aside::ALL
+            .iter()
+            .zip(&r.texts[i].asides)
+            .map(|(aside, texts)| {
+                let variant = format_ident!("{}", format!("{aside:?}"));
+                let list = messages(texts);
+                quote!(Aside::#variant => #list)
+            });
+        quote!(match aside { #(#arms,)* })
+    });
+    let hold_back_names: Vec<Ident> = locale_variants.iter().map(hold_back_name).collect();
+    let hold_back_lists = locales.iter().map(|l| {
+        let words = &l.listening.hold_back;
+        quote!(&[#(#words),*])
+    });
     let starts = reports.iter().zip(&variants).map(|(r, v)| {
         let (new, returning) = (
             camel(&r.steps[r.start_new].name),
@@ -240,7 +259,7 @@ pub fn generate(catalogue: &Catalogue) -> TokenStream {
 
     quote! {
         #[allow(unused_imports)]
-        use ::chatbot_dialogue::runtime::{Chunk, CurrencyWords, Message, Part, Phrase, QuickReply, Success};
+        use ::chatbot_dialogue::runtime::{Aside, Chunk, CurrencyWords, Message, Part, Phrase, QuickReply, Success, Target};
 
         /// A report of the catalogue: one per folder of `dialogues/`.
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -279,6 +298,10 @@ pub fn generate(catalogue: &Catalogue) -> TokenStream {
 
             /// The post-payment dialogue after a failed payment.
             pub const fn failure(self, locale: Locale) -> &'static [Message] { #failures }
+
+            /// The answer to a question asked at any step (empty where the catalogue
+            /// answers none: then no step takes it).
+            pub const fn aside(self, locale: Locale, aside: Aside) -> &'static [Message] { #asides }
         }
 
         /// A language of the catalogue (`catalogue.toml`); every report is written in each.
@@ -320,7 +343,17 @@ pub fn generate(catalogue: &Catalogue) -> TokenStream {
             pub fn ui(self, key: &str) -> Option<&'static str> {
                 self.ui_strings().iter().find(|(k, _)| *k == key).map(|(_, v)| *v)
             }
+
+            /// The words that keep a longer message from buying, sorted.
+            pub const fn hold_back(self) -> &'static [&'static str] {
+                match self { #(Locale::#locale_variants => #hold_back_names,)* }
+            }
         }
+
+        #(
+            #[doc(hidden)]
+            pub const #hold_back_names: &[&str] = #hold_back_lists;
+        )*
 
         /// A currency whose words the catalogue knows, so prices in it are shown in the
         /// visitor's grammar.
@@ -399,7 +432,7 @@ pub fn generate(catalogue: &Catalogue) -> TokenStream {
         /// The steps of each report, one enum per report.
         pub mod steps {
             #[allow(unused_imports)]
-            use super::{Chunk, Locale, Message, Part, Phrase, QuickReply};
+            use super::{Chunk, Locale, Message, Part, Phrase, QuickReply, Target};
             #(#step_enums)*
         }
 
@@ -409,10 +442,25 @@ pub fn generate(catalogue: &Catalogue) -> TokenStream {
     }
 }
 
+/// The const holding a locale's `hold_back` words (`HOLD_BACK_EN`).
+fn hold_back_name(locale: &Ident) -> Ident {
+    format_ident!("HOLD_BACK_{}", locale.to_string().to_uppercase())
+}
+
 fn phrases(list: &[Phrase]) -> TokenStream {
     let items = list.iter().map(|p| {
-        let (text, option, inside) = (&p.text, p.option as u8, p.inside);
-        quote!(Phrase { text: #text, option: #option, inside: #inside })
+        let text = &p.text;
+        let target = match p.target {
+            Target::Reply { option, buys } => {
+                let option = option as u8;
+                quote!(Target::Reply { option: #option, buys: #buys })
+            }
+            Target::Aside(aside) => {
+                let variant = format_ident!("{}", format!("{aside:?}"));
+                quote!(Target::Aside(::chatbot_dialogue::runtime::Aside::#variant))
+            }
+        };
+        quote!(Phrase { text: #text, target: #target })
     });
     quote!(&[#(#items),*])
 }
@@ -455,10 +503,12 @@ fn step_enum(report: &Report, name: &Ident, locales: &[Ident]) -> TokenStream {
             let list = messages(&texts.messages);
             let options = step.options.iter().zip(&texts.options).map(|(o, label)| {
                 let id = &o.id;
-                quote!(QuickReply { id: #id, label: #label })
+                let intents = o.intents.iter().map(|i| format_ident!("{}", format!("{i:?}")));
+                quote!(QuickReply { id: #id, label: #label, intents: &[#(::chatbot_dialogue::runtime::Intent::#intents),*] })
             });
             let phrases = phrases(&texts.phrases);
-            quote!((Self::#v, Locale::#locale) => &Chunk { messages: #list, options: &[#(#options),*], phrases: #phrases })
+            let hold_back = hold_back_name(locale);
+            quote!((Self::#v, Locale::#locale) => &Chunk { messages: #list, options: &[#(#options),*], phrases: #phrases, hold_back: super::#hold_back })
         })
     });
     let doc = format!("The steps of the `{}` dialogue.", report.id);

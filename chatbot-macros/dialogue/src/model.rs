@@ -1,6 +1,7 @@
 //! The validated catalogue: what the code generator and the graph export consume.
 //! Everything here is known to be consistent (every transition resolves, every text exists).
 
+use crate::runtime::{Aside, Intent};
 use crate::text::Piece;
 
 /// A language of the catalogue (`[locales.<code>]` in `catalogue.toml`).
@@ -13,6 +14,29 @@ pub struct LocaleDef {
     /// The demo pages' words in this language, by key; every locale has the same keys,
     /// in the order of the first locale.
     pub ui: Vec<(String, String)>,
+    /// How typed answers are understood in this language.
+    pub listening: Listening,
+}
+
+/// What people type in one language (`[locales.<code>.intents]`, `hold_back`, `asides`
+/// of `catalogue.toml`).
+#[derive(Debug, Clone, Default)]
+pub struct Listening {
+    /// Per intent, in [`Intent::ALL`] order: its phrases, normalized (empty when the
+    /// catalogue declares none).
+    pub intents: Vec<Vec<String>>,
+    /// Words that keep a longer message from buying: normalized, sorted, unique.
+    pub hold_back: Vec<String>,
+    /// Per aside, in [`Aside::ALL`] order: the answer every report gives, unless its own
+    /// `[asides]` says otherwise; `None` when the catalogue declares none.
+    pub asides: Vec<Option<Vec<Text>>>,
+}
+
+impl Listening {
+    /// The phrases of `intent`.
+    pub fn phrases(&self, intent: Intent) -> &[String] {
+        self.intents.get(intent as usize).map_or(&[], Vec::as_slice)
+    }
 }
 
 /// A currency whose words the catalogue knows (`[currencies.<CODE>]`).
@@ -62,6 +86,8 @@ pub struct Step {
 pub struct QuickReply {
     pub id: String,
     pub next: usize,
+    /// What people say for it, beyond its label and phrases (`intents = [...]`).
+    pub intents: Vec<Intent>,
 }
 
 #[derive(Debug, Clone)]
@@ -71,6 +97,9 @@ pub struct LocaleTexts {
     pub steps: Vec<StepTexts>,
     pub success: Success,
     pub failure: Vec<Text>,
+    /// Per aside, in [`Aside::ALL`] order: its answer in this report (empty when neither
+    /// the report nor the catalogue has one: then no step answers it).
+    pub asides: Vec<Vec<Text>>,
 }
 
 #[derive(Debug, Clone)]
@@ -82,14 +111,22 @@ pub struct StepTexts {
     pub phrases: Vec<Phrase>,
 }
 
-/// A typed answer that picks a quick reply (see `crate::answer`).
+/// A typed answer and what it picks at its step (see `crate::answer`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Phrase {
     pub text: String,
-    /// Index into `Step::options`.
-    pub option: usize,
-    /// Whether it also counts inside a longer message (not for replies that buy).
-    pub inside: bool,
+    pub target: Target,
+}
+
+/// What a phrase picks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    /// Index into `Step::options`; `buys` when that reply leads to the purchase.
+    Reply {
+        option: usize,
+        buys: bool,
+    },
+    Aside(Aside),
 }
 
 #[derive(Debug, Clone)]

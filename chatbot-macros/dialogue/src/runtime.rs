@@ -31,6 +31,8 @@ pub struct QuickReply {
     pub id: &'static str,
     /// The button's text in the chunk's locale.
     pub label: &'static str,
+    /// What people say for it (`intents` in `dialogue.toml`).
+    pub intents: &'static [Intent],
 }
 
 /// What the bot says at one step, in one locale, and how typed answers are understood.
@@ -38,21 +40,99 @@ pub struct QuickReply {
 pub struct Chunk {
     pub messages: &'static [Message],
     pub options: &'static [QuickReply],
-    /// Every phrase (labels included) that picks a quick reply, normalized with
-    /// [`crate::answer::normalize`] and sorted, for binary search.
+    /// Every phrase (labels and intents included) that picks a quick reply or asks a
+    /// question answered aside, normalized with [`crate::answer::normalize`] and sorted,
+    /// for binary search.
     pub phrases: &'static [Phrase],
+    /// The locale's words that keep a longer message from buying, sorted.
+    pub hold_back: &'static [&'static str],
 }
 
-/// A phrase a visitor may type for a quick reply.
+/// A phrase a visitor may type, and what it means at its step.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Phrase {
     /// Normalized: lower case, NFKC, words separated by single spaces.
     pub text: &'static str,
-    /// The quick reply, as an index into [`Chunk::options`].
-    pub option: u8,
-    /// Whether the phrase also counts inside a longer message (as whole words). Off for
-    /// the quick replies that lead to the purchase: a sale needs an exact answer.
-    pub inside: bool,
+    pub target: Target,
+}
+
+/// What a phrase picks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    /// A quick reply, as an index into [`Chunk::options`]; `buys` when it leads to the
+    /// purchase (inside a longer message it then counts only when nothing holds it back).
+    Reply { option: u8, buys: bool },
+    /// A question the step's replies do not take, answered aside.
+    Aside(Aside),
+}
+
+/// Declares the intents once: what people say, by name, in `catalogue.toml`'s
+/// `[locales.<code>.intents]` and the `intents` of quick replies.
+macro_rules! intents {
+    ($($variant:ident = $name:literal,)*) => {
+        /// Something visitors say in many ways, listed once per locale.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Intent { $($variant,)* }
+
+        impl Intent {
+            pub const ALL: [Intent; [$($name),*].len()] = [$(Intent::$variant),*];
+
+            pub const fn name(self) -> &'static str {
+                match self { $(Intent::$variant => $name,)* }
+            }
+
+            pub fn from_name(name: &str) -> Option<Intent> {
+                Intent::ALL.into_iter().find(|i| i.name() == name)
+            }
+        }
+    };
+}
+
+intents! {
+    Yes = "yes",
+    No = "no",
+    Buy = "buy",
+    Later = "later",
+    Expensive = "expensive",
+    More = "more",
+    Skip = "skip",
+    Price = "price",
+    Contents = "contents",
+    Delivery = "delivery",
+    Data = "data",
+}
+
+/// A question a visitor may ask at any step: answered with the report's `[asides]`
+/// messages, then the step's question is asked again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Aside {
+    Price,
+    Contents,
+    Delivery,
+    Data,
+}
+
+impl Aside {
+    pub const ALL: [Aside; 4] = [Aside::Price, Aside::Contents, Aside::Delivery, Aside::Data];
+
+    /// The intent that asks it.
+    pub const fn intent(self) -> Intent {
+        match self {
+            Aside::Price => Intent::Price,
+            Aside::Contents => Intent::Contents,
+            Aside::Delivery => Intent::Delivery,
+            Aside::Data => Intent::Data,
+        }
+    }
+
+    /// Its key in `[asides]`, the name of its intent.
+    pub const fn name(self) -> &'static str {
+        self.intent().name()
+    }
+
+    pub fn from_name(name: &str) -> Option<Aside> {
+        Aside::ALL.into_iter().find(|a| a.name() == name)
+    }
 }
 
 /// The post-payment dialogue after a successful payment.

@@ -41,6 +41,9 @@ pub struct RawStep {
 pub struct RawOption {
     pub id: Spanned<String>,
     pub next: Spanned<String>,
+    /// What people say for this reply, by the names of `[locales.<code>.intents]`.
+    #[serde(default)]
+    pub intents: Option<Spanned<Vec<Spanned<String>>>>,
 }
 
 /// `<locale>.toml`: a report's texts in one language.
@@ -48,6 +51,9 @@ pub struct RawOption {
 #[serde(deny_unknown_fields)]
 pub struct RawLocale {
     pub title: Spanned<String>,
+    /// This report's answers to questions asked at any step, over the catalogue's.
+    #[serde(default)]
+    pub asides: Option<Map<Vec<Spanned<String>>>>,
     pub steps: Map<RawStepTexts>,
     pub success: Spanned<RawSuccess>,
     pub failure: Spanned<RawFailure>,
@@ -141,4 +147,21 @@ pub type CurrencyWords =
 pub struct RawLocaleDef {
     pub name: Spanned<String>,
     pub ui: Map<String>,
+    /// What people type for each intent (yes, no, buy, ...), in this language.
+    #[serde(default)]
+    pub intents: Option<Map<Vec<Spanned<String>>>>,
+    /// Words that keep a longer message from buying (negations, hesitations, objections).
+    #[serde(default)]
+    pub hold_back: Option<Spanned<RawHoldBack>>,
+    /// Answers to questions a visitor may ask at any step (price, contents, delivery,
+    /// data), for every report in this language.
+    #[serde(default)]
+    pub asides: Option<Map<Vec<Spanned<String>>>>,
+}
+
+/// `[locales.<code>.hold_back]`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawHoldBack {
+    pub words: Spanned<Vec<Spanned<String>>>,
 }

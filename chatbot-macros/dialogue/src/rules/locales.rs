@@ -126,12 +126,22 @@ pub fn compile(source: &Source, errors: &mut Errors) -> Option<(Vec<LocaleDef>, 
                 .collect(),
             None => ui,
         };
+        let listening = super::listening::compile_locale(source, code, locale, errors);
         locales.push(LocaleDef {
             code: code.clone(),
             name: locale.name.get_ref().clone(),
             ui,
+            listening,
         });
     }
+    let declared: Vec<(&str, &crate::parse::RawLocaleDef, &crate::model::Listening)> = raw
+        .locales
+        .get_ref()
+        .values()
+        .zip(&locales)
+        .map(|(raw, def)| (def.code.as_str(), raw.get_ref(), &def.listening))
+        .collect();
+    super::listening::check_agree(source, &declared, errors);
     if locales.is_empty() {
         errors.at(
             source,

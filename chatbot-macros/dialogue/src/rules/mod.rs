@@ -4,7 +4,9 @@
 //! them together; a rule whose cause another has reported stays silent.
 
 pub mod graph;
+mod listening;
 pub mod locales;
+mod messages;
 mod names;
 mod replies;
 mod structure;
@@ -136,8 +138,14 @@ fn compile_report(
             ),
             Some((_, None)) => {}
             Some((locale_source, Some(raw_locale))) => {
-                let check =
-                    texts::check_locale(&report, &locale.code, locale_source, raw_locale, errors);
+                let check = texts::check_locale(
+                    &report,
+                    &locale.code,
+                    &locale.listening,
+                    locale_source,
+                    raw_locale,
+                    errors,
+                );
                 texts.extend(check.texts);
                 stray.extend(check.stray.into_iter().map(|s| (*locale_source, s)));
             }

@@ -8,8 +8,9 @@ use std::ops::Range;
 
 use crate::answer::normalize;
 use crate::diagnostic::{Diagnostic, Errors, Source};
-use crate::model::{Phrase, Report};
+use crate::model::{Listening, Phrase, Report, Target};
 use crate::parse::RawStepTexts;
+use crate::runtime::{Aside, Intent};
 use crate::suggest::{closest, suggest};
 use crate::text::{self, Piece};
 
@@ -34,15 +35,17 @@ pub struct Replies {
     pub stray: Vec<StrayLabel>,
 }
 
+/// `locale`: its code, how its people talk, and which asides the report answers there.
 pub fn check_replies(
     report: &Report,
     index: usize,
-    code: &str,
+    locale: (&str, &Listening, &[bool]),
     source: &Source,
     texts: &RawStepTexts,
     at: Range<usize>,
     errors: &mut Errors,
 ) -> Replies {
+    let (code, listening, answered) = locale;
     let step = &report.steps[index];
     let labels = texts.options.as_ref();
     let written: Vec<_> = labels.iter().flat_map(|l| l.get_ref().iter()).collect();
@@ -148,7 +151,7 @@ pub fn check_replies(
             answers.push((phrase.get_ref().clone(), option_index, phrase.span(), false));
         }
     }
-    let phrases = check_phrases(report, index, source, answers, errors);
+    let phrases = check_phrases(report, index, listening, answered, source, answers, errors);
     Replies {
         labels: options,
         phrases,
@@ -156,18 +159,48 @@ pub fn check_replies(
     }
 }
 
-/// Normalized answers, unique and sorted; an answer that would pick two replies is
-/// reported where it is written second in the file, naming the first.
+/// Where a phrase of a step comes from.
+enum Origin {
+    /// An intent a reply takes, from `catalogue.toml`.
+    Intent(Intent),
+    /// A label or phrase written in this file.
+    Written(Range<usize>),
+}
+
+/// Normalized answers, unique and sorted: the phrases of the intents each reply takes,
+/// the labels and phrases written here, then the questions the step answers aside (where
+/// no reply takes them already). A written answer that would pick two replies is reported
+/// where it is written second in the file (or, against an intent, where it is written),
+/// naming the first.
 fn check_phrases(
     report: &Report,
     index: usize,
+    listening: &Listening,
+    answered: &[bool],
     source: &Source,
     mut answers: Vec<(String, usize, Range<usize>, bool)>,
     errors: &mut Errors,
 ) -> Vec<Phrase> {
     let step = &report.steps[index];
+    let reply = |option: usize| Target::Reply {
+        option,
+        buys: report.steps[step.options[option].next].purchase,
+    };
+    let mut phrases: Vec<(Phrase, Origin)> = Vec::new();
+    for (option, quick) in step.options.iter().enumerate() {
+        for &intent in &quick.intents {
+            for text in listening.phrases(intent) {
+                if !phrases.iter().any(|(p, _)| &p.text == text) {
+                    let phrase = Phrase {
+                        text: text.clone(),
+                        target: reply(option),
+                    };
+                    phrases.push((phrase, Origin::Intent(intent)));
+                }
+            }
+        }
+    }
     answers.sort_by_key(|(_, _, span, _)| span.start);
-    let mut phrases: Vec<(Phrase, Range<usize>)> = Vec::new();
     for (written, option, span, is_label) in answers {
         let text = normalize(&written);
         if text.is_empty() {
@@ -182,10 +215,25 @@ fn check_phrases(
             }
             continue;
         }
-        match phrases.iter().find(|(p, _)| p.text == text) {
-            Some((first, first_span)) if first.option != option => {
-                let line = Diagnostic::new(source, first_span.clone(), "").line;
-                let first_id = &step.options[first.option].id;
+        let first = phrases.iter().find(|(p, _)| p.text == text);
+        match first {
+            Some((first, origin)) if first.target != reply(option) => {
+                let Target::Reply { option: taken, .. } = first.target else {
+                    continue;
+                };
+                let first_id = &step.options[taken].id;
+                let help = match origin {
+                    Origin::Written(first_span) => {
+                        let line = Diagnostic::new(source, first_span.clone(), "").line;
+                        format!(
+                            "it is already an answer for `{first_id}` on line {line}; a typed answer must lead one way: keep it for one quick reply"
+                        )
+                    }
+                    Origin::Intent(intent) => format!(
+                        "`{first_id}` takes the intent `{}`, whose phrases (catalogue.toml) include it; a typed answer must lead one way: remove it here",
+                        intent.name()
+                    ),
+                };
                 errors.at(
                     source,
                     span,
@@ -193,23 +241,34 @@ fn check_phrases(
                         "the answer `{text}` would pick both `{first_id}` and `{}` in step `{}`",
                         step.options[option].id, step.name
                     ),
-                    format!(
-                        "it is already an answer for `{first_id}` on line {line}; a typed answer must lead one way: keep it for one quick reply"
-                    ),
+                    help,
                 );
             }
             Some(_) => {}
-            None => {
-                // A reply that buys is picked by an exact answer only.
-                let inside = !report.steps[step.options[option].next].purchase;
-                phrases.push((
-                    Phrase {
-                        text,
-                        option,
-                        inside,
-                    },
-                    span,
-                ));
+            None => phrases.push((
+                Phrase {
+                    text,
+                    target: reply(option),
+                },
+                Origin::Written(span),
+            )),
+        }
+    }
+    for aside in Aside::ALL {
+        let taken = step
+            .options
+            .iter()
+            .any(|o| o.intents.contains(&aside.intent()));
+        if taken || !answered.get(aside as usize).copied().unwrap_or(false) {
+            continue;
+        }
+        for text in listening.phrases(aside.intent()) {
+            if !phrases.iter().any(|(p, _)| &p.text == text) {
+                let phrase = Phrase {
+                    text: text.clone(),
+                    target: Target::Aside(aside),
+                };
+                phrases.push((phrase, Origin::Intent(aside.intent())));
             }
         }
     }

@@ -4,6 +4,7 @@
 use toml::Spanned;
 
 use super::graph::check_graph;
+use super::listening::{check_no_way, reply_intents};
 use super::names::{is_option_id, is_slug, is_step_name};
 use crate::diagnostic::{Diagnostic, Errors, Source};
 use crate::model::{QuickReply, Report, Step};
@@ -89,6 +90,7 @@ pub fn loose_report(raw: &RawDialogue) -> Report {
                 .map(|o| QuickReply {
                     id: o.get_ref().id.get_ref().clone(),
                     next: 0,
+                    intents: Vec::new(),
                 })
                 .collect(),
             purchase: false,
@@ -203,10 +205,12 @@ pub fn check_structure(
                 Diagnostic::new(source, option.id.span(), "").line,
             ));
             let from = format!("option `{id}` of step `{name}`");
+            let intents = reply_intents(source, option, errors);
             if let Some(next) = resolve(&option.next, &from, errors) {
                 options.push(QuickReply {
                     id: id.clone(),
                     next,
+                    intents,
                 });
             }
         }
@@ -308,6 +312,9 @@ pub fn check_structure(
                 "an answer the bot did not understand must not buy: point `unclear` at a step that asks again".into(),
             );
         }
+    }
+    if errors.0.len() == before {
+        check_no_way(source, raw, &out, errors);
     }
     if !out.iter().any(|s| s.purchase) {
         errors.at(

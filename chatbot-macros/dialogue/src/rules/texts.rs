@@ -1,96 +1,13 @@
 //! `<locale>.toml`: a report's texts in one language, checked against its structure —
 //! every step's messages, every option's label and phrases, the post-payment texts.
 
-use toml::Spanned;
-
+use super::listening;
+use super::messages::{check_messages, check_text};
 use super::replies::{StrayLabel, check_replies};
-use crate::diagnostic::{Diagnostic, Errors, Source};
-use crate::model::{LocaleTexts, Report, Step, StepTexts, Success, Text};
+use crate::diagnostic::{Errors, Source};
+use crate::model::{Listening, LocaleTexts, Report, Step, StepTexts, Success};
 use crate::parse::RawLocale;
 use crate::suggest::{closest, suggest};
-use crate::text::{self, Piece};
-
-fn check_text(
-    source: &Source,
-    text: &Spanned<String>,
-    placeholders: bool,
-    errors: &mut Errors,
-) -> Option<Text> {
-    let value = text.get_ref();
-    if value.trim().is_empty() {
-        errors.at(
-            source,
-            text.span(),
-            "empty message text".into(),
-            "write the message or remove it".into(),
-        );
-        return None;
-    }
-    match text::parse(value) {
-        Ok(pieces) if !placeholders && pieces.iter().any(|p| !matches!(p, Piece::Literal(_))) => {
-            errors.at(
-                source,
-                text.span(),
-                "the post-payment dialogue has no price or currency to show".into(),
-                "remove `{price}` and `{currency}` from [success] and [failure] texts".into(),
-            );
-            None
-        }
-        Ok(pieces) => Some(Text {
-            source: value.clone(),
-            pieces,
-        }),
-        Err(e) => {
-            // Point inside the string when it is written without escapes, else at the string.
-            let span = text.span();
-            let raw = source.text.get(span.clone()).unwrap_or_default();
-            let span = if raw.len() == value.len() + 2 && &raw[1..raw.len() - 1] == value {
-                span.start + 1 + e.offset..span.start + 1 + e.offset + e.len
-            } else {
-                span
-            };
-            errors.at(source, span, e.message, e.help);
-            None
-        }
-    }
-}
-
-/// `placeholders`: whether `{price}` and `{currency}` are known where these are sent
-/// (not in the post-payment dialogue, which has no price).
-fn check_messages(
-    source: &Source,
-    list: &Spanned<Vec<Spanned<String>>>,
-    what: &str,
-    placeholders: bool,
-    errors: &mut Errors,
-) -> Vec<Text> {
-    if list.get_ref().is_empty() {
-        errors.at(
-            source,
-            list.span(),
-            format!("{what} has no messages"),
-            "a chunk needs at least one message: add one to the list".into(),
-        );
-    }
-    for pair in list.get_ref().windows(2) {
-        if let [first, second] = pair
-            && first.get_ref().trim() == second.get_ref().trim()
-            && !first.get_ref().trim().is_empty()
-        {
-            let line = Diagnostic::new(source, first.span(), "").line;
-            errors.at(
-                source,
-                second.span(),
-                format!("{what} sends the same message twice in a row"),
-                format!("the message before it (line {line}) is the same: remove one of the two"),
-            );
-        }
-    }
-    list.get_ref()
-        .iter()
-        .filter_map(|t| check_text(source, t, placeholders, errors))
-        .collect()
-}
 
 /// A locale file's checked texts, and the labels it writes for options its steps do
 /// not define (reported by [`super::compile`] once every locale file is read).
@@ -102,11 +19,14 @@ pub struct LocaleCheck {
 pub fn check_locale(
     report: &Report,
     code: &str,
+    listening: &Listening,
     source: &Source,
     raw: &RawLocale,
     errors: &mut Errors,
 ) -> LocaleCheck {
     let before = errors.0.len();
+    let asides = listening::report_asides(source, raw.asides.as_ref(), listening, errors);
+    let answered: Vec<bool> = asides.iter().map(|a| !a.is_empty()).collect();
     if raw.title.get_ref().trim().is_empty() {
         errors.at(
             source,
@@ -171,7 +91,15 @@ pub fn check_locale(
                 Vec::new()
             }
         };
-        let replies = check_replies(report, index, code, source, step_texts, key.span(), errors);
+        let replies = check_replies(
+            report,
+            index,
+            (code, listening, &answered),
+            source,
+            step_texts,
+            key.span(),
+            errors,
+        );
         stray.extend(replies.stray);
         steps.push(StepTexts {
             messages,
@@ -225,6 +153,7 @@ pub fn check_locale(
                 goodbye,
             },
             failure,
+            asides,
         });
     LocaleCheck { texts, stray }
 }

@@ -1,0 +1,4 @@
+// A broken dialogue: phrase_in_two_intents.
+chatbot_macros::catalogue!("../fixtures/phrase_in_two_intents");
+
+fn main() {}

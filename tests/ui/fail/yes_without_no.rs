@@ -1,0 +1,4 @@
+// A broken dialogue: yes_without_no.
+chatbot_macros::catalogue!("../fixtures/yes_without_no");
+
+fn main() {}
