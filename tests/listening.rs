@@ -300,3 +300,74 @@ fn declining_comes_to_rest_with_the_offer_one_tap_away() {
         }
     }
 }
+
+/// The frames of the current chunk, as lines of a transcript.
+fn shown(session: &Engagement) -> String {
+    let mut out = String::new();
+    for frame in session.run(0).frames {
+        let frame: serde_json::Value = serde_json::from_str(&frame).expect("JSON");
+        out.push_str(&format!(
+            "  bot: {}",
+            frame["message"].as_str().unwrap_or("")
+        ));
+        if let Some(options) = frame["options"].as_array() {
+            let labels: Vec<&str> = options.iter().filter_map(|o| o["text"].as_str()).collect();
+            out.push_str(&format!("  [{}]", labels.join(" | ")));
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// A visitor who declines twice, typed, and comes back to buy with one tap: never
+/// closed on the way, the purchase only at the end. Prints the three transcripts.
+#[test]
+fn a_visitor_who_declines_twice_comes_back_to_buy() {
+    for (code, first_no, second_no) in [
+        ("ru", "нет, не сейчас", "нет, спасибо"),
+        ("en", "not now, thanks", "no thanks"),
+        ("pl", "nie teraz", "nie, dziękuję"),
+    ] {
+        let locale = Locale::from_code(code).expect("a locale");
+        let offer = state_of("newjob", "offer");
+        let mut session = at(offer, locale);
+        let mut transcript = shown(&session);
+        for no in [first_no, second_no] {
+            transcript.push_str(&format!("visitor types: {no}\n"));
+            typed(&mut session, no);
+            assert!(!session.state().is_purchase());
+            transcript.push_str(&shown(&session));
+        }
+        assert_eq!(
+            session.state().name(),
+            "rest",
+            "{code}: at rest after two declines"
+        );
+        let rest = session.state();
+        let back = session
+            .chunk()
+            .options
+            .iter()
+            .enumerate()
+            .find(|(i, _)| rest.option(*i) == offer)
+            .map(|(_, o)| *o)
+            .expect("a reply back to the offer");
+        transcript.push_str(&format!("visitor taps: {}\n", back.label));
+        session.answer(&Answer {
+            option: Some(back.id.to_owned()),
+            ..Answer::default()
+        });
+        assert_eq!(session.state(), offer);
+        transcript.push_str(&shown(&session));
+        let buy = session.chunk().options[0];
+        transcript.push_str(&format!("visitor taps: {}\n", buy.label));
+        session.answer(&Answer {
+            option: Some(buy.id.to_owned()),
+            ..Answer::default()
+        });
+        assert!(session.state().is_purchase(), "{code}: bought at last");
+        transcript.push_str(&shown(&session));
+        transcript.push_str("  [close 1000: checkout]\n");
+        println!("--- {code}\n{transcript}");
+    }
+}

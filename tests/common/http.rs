@@ -1,18 +1,34 @@
-//! Plain HTTP against a server and its Prometheus text, for the tests and the load
-//! generator (`benches/loadgen.rs` includes this file): no client library needed.
+//! HTTP against a server and its Prometheus text, for the tests and the load generator
+//! (`benches/loadgen.rs` includes this file), over hyper's HTTP/1.1 client.
 
-/// A plain HTTP/1.1 GET to any address: (status, headers in lower case, body).
+/// A GET to any address: (status, headers as `name: value` lines in lower case, body).
 pub async fn get_from(addr: std::net::SocketAddr, path: &str) -> (u16, String, String) {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let mut tcp = tokio::net::TcpStream::connect(addr).await.unwrap();
-    let request = format!("GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
-    tcp.write_all(request.as_bytes()).await.unwrap();
-    let mut response = Vec::new();
-    tcp.read_to_end(&mut response).await.unwrap();
-    let response = String::from_utf8(response).unwrap();
-    let (head, body) = response.split_once("\r\n\r\n").unwrap();
-    let status = head[9..12].parse().unwrap();
-    (status, head.to_lowercase(), body.to_owned())
+    use http_body_util::{BodyExt, Empty};
+    let tcp = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    let io = hyper_util::rt::TokioIo::new(tcp);
+    let (mut sender, connection) = hyper::client::conn::http1::handshake(io)
+        .await
+        .expect("an HTTP connection");
+    tokio::spawn(connection);
+    let request = hyper::Request::get(path)
+        .header(hyper::header::HOST, "localhost")
+        .body(Empty::<hyper::body::Bytes>::new())
+        .expect("a request");
+    let response = sender.send_request(request).await.expect("a response");
+    let status = response.status().as_u16();
+    let head: String = response
+        .headers()
+        .iter()
+        .map(|(name, value)| format!("{name}: {}\n", value.to_str().unwrap_or("")))
+        .collect();
+    let body = response
+        .into_body()
+        .collect()
+        .await
+        .expect("the body")
+        .to_bytes();
+    let body = String::from_utf8(body.to_vec()).expect("a UTF-8 body");
+    (status, head.to_lowercase(), body)
 }
 
 /// The value of the series `name` whose labels include all of `labels`.

@@ -12,10 +12,11 @@ fn main() {
     assert!(offer.next().is_purchase());
     assert_eq!(offer.unclear().name(), "later");
     assert_eq!(offer.chunk(Locale::Pl).options[1].label, "Później");
-    let phrases: Vec<_> = offer.chunk(Locale::En).phrases.iter().map(|p| (p.text, p.option, p.inside)).collect();
+    let phrases: Vec<_> = offer.chunk(Locale::En).phrases.iter().map(|p| (p.text, p.target)).collect();
+    let (buy, later) = (Target::Reply { option: 0, buys: true }, Target::Reply { option: 1, buys: false });
     assert_eq!(
         phrases,
-        [("buy", 0, false), ("i ll take it", 0, false), ("later", 1, true), ("not now", 1, true), ("yes", 0, false)]
+        [("buy", buy), ("ill take it", buy), ("later", later), ("not now", later), ("yes", buy)]
     );
     assert_eq!(Currency::from_code("PLN").map(|c| c.words(Locale::Pl)[3]), Some("złote"));
     assert_eq!(Report::Mini.success(Locale::En).link.text, "Here is your link:");
