@@ -58,6 +58,10 @@ struct Cli {
     /// A Redis server's process id, to report its CPU time beside the server's.
     #[arg(long, global = true)]
     redis_pid: Option<u32>,
+    /// `walk`: answer every question by typing (the first quick reply's text and an
+    /// emoji, as `message`) instead of sending `{}`; the same way, so the same frames.
+    #[arg(long, global = true)]
+    typed: bool,
     /// Ignored (cargo bench passes it).
     #[arg(long, global = true, hide = true)]
     bench: bool,
@@ -115,6 +119,13 @@ enum Scenario {
     /// Churn for a while: sessions that finish, drop mid-chunk, go silent (time out) or
     /// send garbage; samples the server's RSS and live sessions, then waits for the
     /// timeouts and checks that both return to idle.
+    /// Time from the first client message to the first bot message (the session frame,
+    /// with `--session`, is not a bot message), one dialogue at a time: run against a
+    /// server at its real interval, with and without `--session`.
+    First {
+        #[arg(long, default_value_t = 200)]
+        sessions: usize,
+    },
     Soak {
         #[arg(long, default_value_t = 600)]
         seconds: u64,
@@ -261,6 +272,63 @@ async fn read_chunk(ws: &mut Ws, arrivals: Option<&mut Vec<Instant>>) -> (usize,
         }
     }
     (frames, true)
+}
+
+/// `first`: one dialogue at a time, the time from sending the first message to the
+/// first frame that is a bot message; median and p99 in ms.
+async fn first(cli: &Cli, sessions: usize) -> Value {
+    let mut took = Vec::with_capacity(sessions);
+    for _ in 0..sessions {
+        let mut ws = open(cli.addr, &format!("/ws/chat/{}", cli.report)).await;
+        let sent = Instant::now();
+        ws.send(first_message()).await.expect("send");
+        while let Some(Ok(message)) = ws.next().await {
+            if let Message::Text(text) = message
+                && text.contains(r#""message":"#)
+            {
+                took.push(sent.elapsed().as_secs_f64() * 1e3);
+                break;
+            }
+        }
+        let _ = ws.close(None).await;
+    }
+    took.sort_by(f64::total_cmp);
+    let at = |q: f64| {
+        took.get(((took.len() as f64 - 1.0) * q) as usize)
+            .copied()
+            .unwrap_or(0.0)
+    };
+    json!({"scenario": "first", "session": SESSION.load(Ordering::Relaxed), "dialogues": took.len(),
+           "first_message_ms_median": at(0.5), "first_message_ms_p99": at(0.99), "first_message_ms_max": at(1.0)})
+}
+
+/// Like [`read_chunk`], also returning the `waiting` frame that ended the chunk.
+async fn read_chunk_keeping(ws: &mut Ws) -> (usize, bool, Option<String>) {
+    let mut frames = 0;
+    while let Some(message) = ws.next().await {
+        match message {
+            Ok(Message::Text(text)) => {
+                frames += 1;
+                if text.contains(r#""status":"waiting""#) {
+                    return (frames, false, Some(text.to_string()));
+                }
+            }
+            Ok(Message::Close(_)) => {
+                let _ = ws.flush().await;
+                return (frames, true, None);
+            }
+            Ok(_) => {}
+            Err(_) => return (frames, true, None),
+        }
+    }
+    (frames, true, None)
+}
+
+/// The answer `--typed` sends to a `waiting` frame: its first quick reply's text, typed.
+fn typed_answer(waiting: &str) -> Message {
+    let frame: Value = serde_json::from_str(waiting).unwrap_or_default();
+    let label = frame["options"][0]["text"].as_str().unwrap_or("yes");
+    Message::text(json!({"lang": "en", "message": format!("{label} 🙂")}).to_string())
 }
 
 /// Whether first messages carry a `session` id (`--session`), and the ids drawn so far.
@@ -485,7 +553,7 @@ async fn walk(cli: &Cli, sessions: usize, concurrency: usize, success: bool) -> 
     let mut workers = tokio::task::JoinSet::new();
     for _ in 0..concurrency {
         let (frames, latencies, next) = (frames.clone(), latencies.clone(), next.clone());
-        let (addr, report) = (cli.addr, cli.report.clone());
+        let (addr, report, typed) = (cli.addr, cli.report.clone(), cli.typed);
         workers.spawn(async move {
             let mut mine = Vec::new();
             while (next.fetch_add(1, Ordering::Relaxed) as usize) < sessions {
@@ -506,20 +574,23 @@ async fn walk(cli: &Cli, sessions: usize, concurrency: usize, success: bool) -> 
                     assert!(turn < 100, "no purchase after 100 turns");
                     let sent = Instant::now();
                     ws.send(message).await.expect("send");
-                    let (n, closed) = read_chunk(&mut ws, None).await;
+                    let (n, closed, waiting) = read_chunk_keeping(&mut ws).await;
                     mine.push(sent.elapsed().as_secs_f64() * 1e3);
                     frames.fetch_add(n as u64, Ordering::Relaxed);
                     if closed {
                         break;
                     }
-                    message = Message::text("{}");
+                    message = match (typed, waiting) {
+                        (true, Some(waiting)) => typed_answer(&waiting),
+                        _ => Message::text("{}"),
+                    };
                 }
             }
             latencies.lock().expect("lock").extend(mine);
         });
     }
     while workers.join_next().await.is_some() {}
-    let mut out = json!({"scenario": if success { "success" } else { "walk" }, "dialogues": sessions, "concurrency": concurrency});
+    let mut out = json!({"scenario": if success { "success" } else { "walk" }, "typed": cli.typed, "dialogues": sessions, "concurrency": concurrency});
     cpu.report(sessions, &mut out);
     let wall = out["wall_s"].as_f64().unwrap_or(1.0);
     let mut lat = std::mem::take(&mut *latencies.lock().expect("lock"));
@@ -705,6 +776,7 @@ fn main() {
                     concurrency,
                     timeout_s,
                 } => soak(&cli, *seconds, *concurrency, *timeout_s).await,
+                Scenario::First { sessions } => first(&cli, *sessions).await,
                 Scenario::Stored {
                     held,
                     stored: n,

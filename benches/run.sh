@@ -5,7 +5,7 @@
 # Loopback only; every loop is bounded in count and time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cargo build --release --bin chatbot --bench loadgen --bench baseline 2>/dev/null
+cargo build --release --bin chatbot --bench loadgen --bench baseline --bench understand 2>/dev/null
 bin() { ls -t target/release/deps/"$1"-* | grep -v '\.d$' | head -1; }
 LOADGEN=$(bin loadgen); BASELINE=$(bin baseline); SERVER=target/release/chatbot
 SHAPE=3,2,3,4,4,4,2   # frames per chunk of newjob/en/new visitor by the default answers
@@ -49,6 +49,22 @@ for round in 1 2; do
   pid=$(start chatbot 8103 --interval-ms 0); load success --addr 127.0.0.1:8103 --pid "$pid" --sessions "$WALKS" --concurrency 64 | tag chatbot; kill "$pid"
   pid=$(start baseline 8104 --shape 5); load success --addr 127.0.0.1:8104 --pid "$pid" --sessions "$WALKS" --concurrency 64 | tag baseline; kill "$pid"
 done
+
+# A typed answer at every turn (the first quick reply's text, as `message`), the same way.
+for round in 1 2; do
+  pid=$(start chatbot 8121 --interval-ms 0); load walk --typed --addr 127.0.0.1:8121 --pid "$pid" --sessions "$WALKS" --concurrency 64 | tag chatbot-typed; kill "$pid"
+  pid=$(start baseline 8122 --shape $SHAPE); load walk --typed --addr 127.0.0.1:8122 --pid "$pid" --sessions "$WALKS" --concurrency 64 | tag baseline-typed; kill "$pid"
+done
+
+# The first bot message after the first client message at the real 2 s interval, with
+# and without `session` (the session frame takes no time of its own).
+pid=$(start chatbot 8124)
+load first --addr 127.0.0.1:8124 --sessions 200 | tag chatbot
+load first --session --addr 127.0.0.1:8124 --sessions 200 | tag chatbot-session
+kill "$pid"
+
+# Understanding one typed message of ~95 characters at each report's offer.
+taskset -c 0 "$(bin understand)"
 
 # Memory of held sessions (past their first chunk), ours and the baseline's.
 pid=$(start chatbot 8105 --interval-ms 0); load hold --addr 127.0.0.1:8105 --pid "$pid" --steps 1000,10000,19000 | tag chatbot; kill "$pid"

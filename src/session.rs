@@ -191,7 +191,7 @@ impl Engagement {
             None => match answer
                 .message
                 .as_deref()
-                .map(|m| understand(chunk.phrases, chunk.hold_back, m))
+                .map(|m| understand(&chunk.into(), m))
             {
                 Some(Understood::Reply(index)) => self.state.option(usize::from(index)),
                 Some(Understood::Aside(aside)) => {

@@ -18,7 +18,7 @@ use std::borrow::Cow;
 
 use icu_normalizer::{ComposingNormalizerBorrowed, DecomposingNormalizerBorrowed};
 
-use crate::runtime::{Aside, Phrase, Target};
+use crate::runtime::{Aside, Chunk, Phrase, Target, Typo};
 
 /// Lower case, NFKC, `ё` read as `е`, Latin letters without their diacritics (`ł` as `l`:
 /// many type Polish without them), an apostrophe between two letters dropped (`don't`
@@ -101,9 +101,55 @@ impl From<Target> for Understood {
 /// Shortest word (in characters) that a typo is forgiven in.
 const TYPO_MIN_CHARS: usize = 5;
 
-/// Reads `message` against a step's phrases (sorted by text, as the compiler emits
-/// them) and its locale's `hold_back` words (sorted).
-pub fn understand(phrases: &[Phrase], hold_back: &[&str], message: &str) -> Understood {
+/// What a step hears: its phrases (sorted by text) with their [`index`], and its
+/// locale's `hold_back` words (sorted). The compiler builds it into every [`Chunk`].
+#[derive(Debug, Clone, Copy)]
+pub struct Hearing<'a> {
+    pub phrases: &'a [Phrase],
+    pub hold_back: &'a [&'a str],
+    pub typos: &'a [Typo],
+    pub longest: usize,
+}
+
+impl<'a> From<&'a Chunk> for Hearing<'a> {
+    fn from(chunk: &'a Chunk) -> Hearing<'a> {
+        Hearing {
+            phrases: chunk.phrases,
+            hold_back: chunk.hold_back,
+            typos: chunk.typos,
+            longest: usize::from(chunk.longest),
+        }
+    }
+}
+
+/// What the matcher needs of a step's phrases, worked out once (at compile time): the
+/// one-word phrases a typo may reach, by length, and the most words in one phrase.
+/// `phrases`: each phrase's normalized text and whether it buys, in sorted order.
+pub fn index<'a>(phrases: impl Iterator<Item = (&'a str, bool)>) -> (Vec<Typo>, usize) {
+    let mut typos = Vec::new();
+    let mut longest = 0;
+    for (i, (text, buys)) in phrases.enumerate() {
+        longest = longest.max(text.split(' ').count());
+        let chars = text.chars().count();
+        if !buys && !text.contains(' ') && chars >= TYPO_MIN_CHARS {
+            typos.push(Typo {
+                phrase: u16::try_from(i).unwrap_or(u16::MAX),
+                chars: u8::try_from(chars).unwrap_or(u8::MAX),
+            });
+        }
+    }
+    typos.sort_by_key(|t| t.chars);
+    (typos, longest)
+}
+
+/// Reads `message` as the step of `hearing` hears it.
+pub fn understand(hearing: &Hearing, message: &str) -> Understood {
+    let Hearing {
+        phrases,
+        hold_back,
+        typos,
+        longest: longest_words,
+    } = *hearing;
     let text = normalize(message);
     if text.is_empty() {
         return Understood::Nothing;
@@ -131,11 +177,6 @@ pub fn understand(phrases: &[Phrase], hold_back: &[&str], message: &str) -> Unde
                 || holding[..first].contains(&true)
                 || holding[last + 1..].contains(&true))
     };
-    let longest_words = phrases
-        .iter()
-        .map(|p| p.text.split(' ').count())
-        .max()
-        .unwrap_or(0);
     // Word starts and ends in `text`: its words are joined by single spaces.
     let mut starts = Vec::with_capacity(words.len());
     let mut at = 0;
@@ -147,24 +188,50 @@ pub fn understand(phrases: &[Phrase], hold_back: &[&str], message: &str) -> Unde
     for (w, &start) in starts.iter().enumerate() {
         for (last, word) in words.iter().enumerate().skip(w).take(longest_words) {
             let end = starts[last] + word.len();
-            if let Some(phrase) = find(&text[start..end]).filter(|p| counts(p.target, w, last)) {
-                best.offer(end - start, phrase.target);
+            let window = &text[start..end];
+            let at = phrases.binary_search_by(|p| p.text.cmp(window));
+            if let Ok(i) = at
+                && counts(phrases[i].target, w, last)
+            {
+                best.offer(end - start, phrases[i].target);
+            }
+            // Phrases sort after their beginnings: without one that goes on from this
+            // window, no longer window from this word can match.
+            let next = at.map_or_else(|i| i, |i| i + 1);
+            let goes_on = phrases.get(next).is_some_and(|p| {
+                p.text
+                    .strip_prefix(window)
+                    .is_some_and(|rest| rest.starts_with(' '))
+            });
+            if !goes_on {
+                break;
             }
         }
     }
     if best.target.is_none() {
-        let single = phrases.iter().filter(|p| {
-            !p.text.contains(' ') && !matches!(p.target, Target::Reply { buys: true, .. })
-        });
+        let never_buys = |p: &Phrase| !matches!(p.target, Target::Reply { buys: true, .. });
         for word in &words {
-            let long = word.chars().count() >= TYPO_MIN_CHARS;
-            let squeezed = squeeze(word);
-            for phrase in single.clone() {
-                let typo = long
-                    && phrase.text.chars().count() >= TYPO_MIN_CHARS
-                    && one_edit_apart(word, phrase.text);
-                let drawn_out = squeezed.len() < word.len() && squeezed == phrase.text;
-                if typo || drawn_out {
+            if has_double(word)
+                && let Some(phrase) = find(&squeeze(word)).filter(|p| never_buys(p))
+            {
+                best.offer(word.len(), phrase.target);
+            }
+        }
+        for word in &words {
+            let chars = word.chars().count();
+            if chars < TYPO_MIN_CHARS {
+                continue;
+            }
+            // The phrases one character shorter to one longer.
+            let from = typos.partition_point(|t| usize::from(t.chars) + 1 < chars);
+            for typo in typos[from..]
+                .iter()
+                .take_while(|t| usize::from(t.chars) <= chars + 1)
+            {
+                let Some(phrase) = phrases.get(usize::from(typo.phrase)) else {
+                    continue;
+                };
+                if one_edit_apart(word, phrase.text) {
                     best.offer(word.len(), phrase.target);
                 }
             }
@@ -212,6 +279,19 @@ impl Best {
     }
 }
 
+/// Whether `word` has the same letter twice in a row.
+fn has_double(word: &str) -> bool {
+    let mut chars = word.chars();
+    let mut last = chars.next();
+    for c in chars {
+        if last == Some(c) {
+            return true;
+        }
+        last = Some(c);
+    }
+    false
+}
+
 /// `word` with every run of one letter written once (`nooo` -> `no`).
 fn squeeze(word: &str) -> String {
     let mut out = String::with_capacity(word.len());
@@ -224,21 +304,40 @@ fn squeeze(word: &str) -> String {
 }
 
 /// Whether `a` becomes `b` by one insertion, deletion, substitution or swap of two
-/// neighbours (not zero: equal words matched already).
+/// neighbours (not zero: equal words matched already). No allocation: it runs for many
+/// phrases on every unmatched message.
 fn one_edit_apart(a: &str, b: &str) -> bool {
-    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
-    if a == b || a.len().abs_diff(b.len()) > 1 {
-        return false;
+    fn skip(s: &str) -> &str {
+        let mut c = s.chars();
+        c.next();
+        c.as_str()
     }
-    let prefix = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
-    let (ra, rb) = (&a[prefix..], &b[prefix..]);
-    match ra.len().cmp(&rb.len()) {
-        std::cmp::Ordering::Equal => {
-            ra[1..] == rb[1..]
-                || (ra.len() >= 2 && ra[0] == rb[1] && ra[1] == rb[0] && ra[2..] == rb[2..])
+    let (mut x, mut y) = (a.chars(), b.chars());
+    // Past the common beginning.
+    loop {
+        let (cx, cy) = (x.clone().next(), y.clone().next());
+        match (cx, cy) {
+            (Some(p), Some(q)) if p == q => {
+                x.next();
+                y.next();
+            }
+            _ => break,
         }
-        std::cmp::Ordering::Greater => ra[1..] == *rb,
-        std::cmp::Ordering::Less => *ra == rb[1..],
+    }
+    let (ra, rb) = (x.as_str(), y.as_str());
+    let (la, lb) = (ra.chars().count(), rb.chars().count());
+    match la.cmp(&lb) {
+        std::cmp::Ordering::Equal if la == 0 => false,
+        std::cmp::Ordering::Equal => {
+            skip(ra) == skip(rb) || {
+                // Two neighbours swapped: `xy…` against `yx…`.
+                let (mut p, mut q) = (ra.chars(), rb.chars());
+                let (a0, a1, b0, b1) = (p.next(), p.next(), q.next(), q.next());
+                a1.is_some() && a0 == b1 && a1 == b0 && p.as_str() == q.as_str()
+            }
+        }
+        std::cmp::Ordering::Greater => skip(ra) == rb,
+        std::cmp::Ordering::Less => ra == skip(rb),
     }
 }
 
@@ -288,8 +387,24 @@ mod tests {
 
     const HOLD_BACK: &[&str] = &["but", "dont", "later", "no", "not"];
 
+    /// How the step of `phrases` reads `message`.
+    fn hear(phrases: &[Phrase], message: &str) -> Understood {
+        let (typos, longest) = index(
+            phrases
+                .iter()
+                .map(|p| (p.text, matches!(p.target, Target::Reply { buys: true, .. }))),
+        );
+        let hearing = Hearing {
+            phrases,
+            hold_back: HOLD_BACK,
+            typos: &typos,
+            longest,
+        };
+        understand(&hearing, message)
+    }
+
     fn read(message: &str) -> Understood {
-        understand(&phrases(), HOLD_BACK, message)
+        hear(&phrases(), message)
     }
 
     #[test]
@@ -321,14 +436,11 @@ mod tests {
         p.push(reply("why not", 0, true));
         p.sort_by_key(|p| p.text);
         assert_eq!(
-            understand(&p, HOLD_BACK, "sure, why not"),
+            hear(&p, "sure, why not"),
             Understood::Reply(0),
             "a hold-back word inside the buying phrase itself"
         );
-        assert_eq!(
-            understand(&p, HOLD_BACK, "why not later"),
-            Understood::Reply(2)
-        );
+        assert_eq!(hear(&p, "why not later"), Understood::Reply(2));
         assert_eq!(read("buy"), Understood::Reply(0));
     }
 
@@ -346,7 +458,25 @@ mod tests {
         let mut p = phrases();
         p.push(reply("order", 0, true));
         p.sort_by_key(|p| p.text);
-        assert_eq!(understand(&p, HOLD_BACK, "ordr"), Understood::Unclear);
+        assert_eq!(hear(&p, "ordr"), Understood::Unclear);
+    }
+
+    #[test]
+    fn one_edit_is_an_insertion_a_deletion_a_substitution_or_a_swap() {
+        for (a, b, apart) in [
+            ("abcde", "abcdf", true),
+            ("abcde", "abcde", false),
+            ("abcde", "bacde", true),
+            ("abcde", "abced", true),
+            ("abcde", "abcd", true),
+            ("abcd", "abcde", true),
+            ("abcde", "xbcde", true),
+            ("abcde", "axcye", false),
+            ("abcde", "edcba", false),
+            ("жёлтый", "жолтый", true),
+        ] {
+            assert_eq!(one_edit_apart(a, b), apart, "{a} {b}");
+        }
     }
 
     #[test]
@@ -366,6 +496,6 @@ mod tests {
         let mut p = phrases();
         p.push(reply("hm", 1, false));
         p.sort_by_key(|p| p.text);
-        assert_eq!(understand(&p, HOLD_BACK, "hm, no"), Understood::Unclear);
+        assert_eq!(hear(&p, "hm, no"), Understood::Unclear);
     }
 }

@@ -46,6 +46,18 @@ pub struct Chunk {
     pub phrases: &'static [Phrase],
     /// The locale's words that keep a longer message from buying, sorted.
     pub hold_back: &'static [&'static str],
+    /// The one-word phrases a typo may reach, by length (see [`crate::answer::index`]).
+    pub typos: &'static [Typo],
+    /// The most words in one phrase.
+    pub longest: u8,
+}
+
+/// A one-word phrase of five letters or more that does not buy: its index in
+/// [`Chunk::phrases`] and its length in characters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Typo {
+    pub phrase: u16,
+    pub chars: u8,
 }
 
 /// A phrase a visitor may type, and what it means at its step.
