@@ -4,7 +4,8 @@
 //! - [`catalogue`]: the reports and dialogues, compiled in from `dialogues/`;
 //! - [`protocol`]: client messages, bot frames, error sentences, close codes;
 //! - [`price`] and [`report_url`]: the two values a client sends that the bot shows back;
-//! - [`session`]: what a dialogue says and how it moves (no sockets, no clocks);
+//! - [`session`]: what a dialogue says and how it moves (no sockets, no clocks), the
+//!   sales dialogue; [`payment`]: the post-payment one;
 //! - [`resume`]: the store of dialogues a reconnecting frontend can resume, shared
 //!   between instances through [`redis_store`] when configured; [`session_id`]: the
 //!   `session` id and the digest it is stored and logged as;
@@ -19,6 +20,7 @@ pub mod connection;
 pub mod demo;
 pub mod graph;
 pub mod metrics;
+pub mod payment;
 pub mod price;
 pub mod protocol;
 pub mod redis_store;

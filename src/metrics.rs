@@ -16,9 +16,10 @@ use metrics_exporter_prometheus::{
 
 use crate::catalogue::{Locale, Report, State};
 use crate::connection::End;
+use crate::payment::{Outcome, PaymentDialogue};
 use crate::protocol::{Close, Endpoint, ErrorKind};
 use crate::resume;
-use crate::session::{Dialogue, EngagementDialogue, Outcome, PaymentDialogue, Run};
+use crate::session::{Dialogue, EngagementDialogue, Run};
 
 /// How a session ended, as a metric label: the close code the server sent, or
 /// `client_gone` when the client left first.

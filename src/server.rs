@@ -22,9 +22,10 @@ use crate::catalogue::Report;
 use crate::config::Config;
 use crate::connection::{self, Stop};
 use crate::metrics::{Metrics, Tracked};
+use crate::payment::PaymentDialogue;
 use crate::protocol::{ClientError, Close, Endpoint};
 use crate::resume::{Owner, SessionStore};
-use crate::session::{EngagementDialogue, PaymentDialogue, Resumable};
+use crate::session::{EngagementDialogue, Resumable};
 
 /// Buffer sizes of one WebSocket. Client messages are at most a few KiB and the bot's
 /// frames under one, so small buffers keep a held session cheap; they grow on demand.

@@ -8,7 +8,8 @@ mod common;
 use std::fmt::Write;
 
 use chatbot::catalogue::{Locale, Report};
-use chatbot::session::{Dialogue, EngagementDialogue, PaymentDialogue, Run, Then};
+use chatbot::payment::PaymentDialogue;
+use chatbot::session::{Dialogue, EngagementDialogue, Run, Then};
 use common::plans;
 use serde_json::Value;
 
