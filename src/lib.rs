@@ -4,6 +4,7 @@
 //! - [`catalogue`]: the reports and dialogues, compiled in from `dialogues/`;
 //! - [`protocol`]: client messages, bot frames, error sentences, close codes;
 //! - [`price`] and [`report_url`]: the two values a client sends that the bot shows back;
+//! - [`experiment`]: which variant of a report's dialogue a dialogue runs;
 //! - [`session`]: what a dialogue says and how it moves (no sockets, no clocks), the
 //!   sales dialogue; [`payment`]: the post-payment one;
 //! - [`resume`]: the store of dialogues a reconnecting frontend can resume, shared
@@ -18,6 +19,7 @@ pub mod catalogue;
 pub mod config;
 pub mod connection;
 pub mod demo;
+pub mod experiment;
 pub mod graph;
 pub mod metrics;
 pub mod payment;

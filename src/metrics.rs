@@ -86,6 +86,33 @@ keyed! {
     State: State::ALL.len(), State::ALL.into_iter(), State::index;
 }
 
+/// One dialogue variant of one report: what the funnel is compared by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Variant(pub Report, pub usize);
+
+impl Variant {
+    /// The variant of the dialogue `state` belongs to.
+    pub fn of(state: State) -> Variant {
+        Variant(state.report(), state.variant())
+    }
+
+    fn name(self) -> &'static str {
+        self.0.variants().get(self.1).map_or("", |v| v.name)
+    }
+}
+
+impl Keyed for Variant {
+    const COUNT: usize = Report::VARIANT_COUNT;
+    fn all() -> impl Iterator<Item = Self> {
+        Report::ALL
+            .into_iter()
+            .flat_map(|r| (0..r.variants().len()).map(move |v| Variant(r, v)))
+    }
+    fn index(self) -> usize {
+        self.0.variant_offset() + self.1
+    }
+}
+
 impl<A: Keyed, B: Keyed> Keyed for (A, B) {
     const COUNT: usize = A::COUNT * B::COUNT;
     fn all() -> impl Iterator<Item = Self> {
@@ -153,13 +180,17 @@ const SESSIONS_ENDED: Def<Counter> = def(
     "chatbot_sessions_ended_total",
     "Sessions ended, by the close code the server sent (client_gone: the client left first).",
 );
+const DIALOGUES_STARTED: Def<Counter> = def(
+    "chatbot_dialogues_started_total",
+    "Engagement dialogues started (first message accepted; a resume is not a start), by report, locale and variant: the top of the funnel.",
+);
 const STEPS_ENTERED: Def<Counter> = def(
     "chatbot_funnel_step_entered_total",
-    "Times a session entered a dialogue step: the sales funnel.",
+    "Times a session entered a dialogue step: the sales funnel, by report, locale, variant and step.",
 );
 const PURCHASES: Def<Counter> = def(
     "chatbot_purchases_total",
-    "Engagement dialogues that reached the purchase and closed with 1000.",
+    "Engagement dialogues that reached the purchase and closed with 1000 (the checkout), by report, locale and variant.",
 );
 const LINKS: Def<Counter> = def(
     "chatbot_report_links_issued_total",
@@ -258,8 +289,9 @@ pub struct Metrics {
     sessions_live: Table<Endpoint, Gauge>,
     sessions_started: Table<Endpoint, Counter>,
     sessions_ended: Table<(Endpoint, Ending), Counter>,
+    dialogues_started: Table<(Variant, Locale), Counter>,
     steps_entered: Table<(State, Locale), Counter>,
-    purchases: Table<(Report, Locale), Counter>,
+    purchases: Table<(Variant, Locale), Counter>,
     links: Table<(Report, Locale), Counter>,
     client_errors: Table<ErrorKind, Counter>,
     resumed: Table<Report, Counter>,
@@ -288,6 +320,13 @@ impl Metrics {
         let report = |r: Report| vec![("report", r.slug())];
         let report_locale =
             |(r, l): (Report, Locale)| vec![("report", r.slug()), ("locale", l.code())];
+        let variant_locale = |(v, l): (Variant, Locale)| {
+            vec![
+                ("report", v.0.slug()),
+                ("locale", l.code()),
+                ("variant", v.name()),
+            ]
+        };
         Metrics {
             connections_open: table(r, &CONNECTIONS_OPEN, endpoint),
             sessions_live: table(r, &SESSIONS_LIVE, endpoint),
@@ -295,14 +334,16 @@ impl Metrics {
             sessions_ended: table(r, &SESSIONS_ENDED, |(e, ending): (Endpoint, Ending)| {
                 vec![("endpoint", e.name()), ("code", ending.label())]
             }),
+            dialogues_started: table(r, &DIALOGUES_STARTED, variant_locale),
             steps_entered: table(r, &STEPS_ENTERED, |(s, l): (State, Locale)| {
                 vec![
                     ("report", s.report().slug()),
                     ("locale", l.code()),
+                    ("variant", Variant::of(s).name()),
                     ("step", s.name()),
                 ]
             }),
-            purchases: table(r, &PURCHASES, report_locale),
+            purchases: table(r, &PURCHASES, variant_locale),
             links: table(r, &LINKS, report_locale),
             client_errors: table(r, &CLIENT_ERRORS, |k: ErrorKind| vec![("kind", k.name())]),
             resumed: table(r, &RESUMED, report),
@@ -365,10 +406,20 @@ impl Metrics {
         self.steps_entered.get((state, locale)).increment(1);
     }
 
-    pub fn purchased(&self, report: Report, locale: Locale, after: Duration) {
-        self.purchases.get((report, locale)).increment(1);
+    /// A new engagement dialogue (not a resumed one) in the variant of `state`.
+    pub fn dialogue_started(&self, state: State, locale: Locale) {
+        self.dialogues_started
+            .get((Variant::of(state), locale))
+            .increment(1);
+    }
+
+    /// The purchase close of the dialogue whose purchase step is `state`.
+    pub fn purchased(&self, state: State, locale: Locale, after: Duration) {
+        self.purchases
+            .get((Variant::of(state), locale))
+            .increment(1);
         self.time_to_purchase
-            .get(report)
+            .get(state.report())
             .record(after.as_secs_f64());
     }
 
@@ -406,6 +457,14 @@ impl Tracked for EngagementDialogue {
             if let Some(lead) = &run.lead {
                 metrics.resume_attempted(session.state().report(), lead.outcome);
             }
+            // The first run of a dialogue that did not resume: a dialogue started.
+            let resumed = run
+                .lead
+                .as_ref()
+                .is_some_and(|l| l.outcome == resume::Outcome::Resumed);
+            if session.chunk_start() == 0 && !resumed && session.entered_step() {
+                metrics.dialogue_started(session.state(), session.locale());
+            }
             // A chunk sent again on a resume, or a question answered aside, is not a step
             // entered again.
             if session.entered_step() {
@@ -422,7 +481,7 @@ impl Tracked for EngagementDialogue {
                     && !session.is_resumed()
                     && end.code == Some(Close::Normal) =>
             {
-                metrics.purchased(session.state().report(), session.locale(), took);
+                metrics.purchased(session.state(), session.locale(), took);
             }
             _ => {}
         }
@@ -457,7 +516,11 @@ mod tests {
     #[test]
     fn every_served_series_has_help_and_type() {
         let metrics = Metrics::new();
-        metrics.purchased(Report::ALL[0], Locale::ALL[0], Duration::from_secs(42));
+        metrics.purchased(
+            Report::ALL[0].start(true),
+            Locale::ALL[0],
+            Duration::from_secs(42),
+        );
         metrics.upkeep();
         let text = metrics.render();
         let (mut helped, mut typed) = (Vec::new(), Vec::new());

@@ -42,17 +42,23 @@ pub struct Stored {
 
 impl Stored {
     /// One line for a shared store:
-    /// `2 <report> <step> <locale> <chunk> <price> <aside|-> <K|A> <currency>`,
-    /// tab-separated, the currency (code, or the text as sent) last. Steps go by name, so a
-    /// deploy that renames one forgets its dialogues instead of misplacing them.
+    /// `3 <report> <variant> <step> <locale> <chunk> <price> <aside|-> <K|A> <currency>`,
+    /// tab-separated, the currency (code, or the text as sent) last. Variants and steps go
+    /// by name, so a deploy that renames one forgets its dialogues instead of misplacing
+    /// them.
     pub fn encode(&self) -> String {
         let (kind, currency) = match &self.currency {
             ShownCurrency::Known(c) => ('K', c.code()),
             ShownCurrency::AsSent(text) => ('A', &**text),
         };
         format!(
-            "2\t{}\t{}\t{}\t{}\t{}\t{}\t{kind}\t{currency}",
+            "3\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{kind}\t{currency}",
             self.state.report().slug(),
+            self.state
+                .report()
+                .variants()
+                .get(self.state.variant())
+                .map_or("", |v| v.name),
             self.state.name(),
             self.locale.code(),
             self.chunk_start,
@@ -61,24 +67,34 @@ impl Stored {
         )
     }
 
-    /// The dialogue [`Stored::encode`] wrote (or the version before it, without asides),
-    /// if this catalogue still has its step.
+    /// The dialogue [`Stored::encode`] wrote (or the versions before it, without variants
+    /// or asides), if this catalogue still has its variant and step.
     pub fn decode(line: &str) -> Option<Stored> {
         let version = line.split('\t').next()?;
-        let mut fields = line.splitn(if version == "2" { 9 } else { 8 }, '\t');
-        if !matches!(fields.next()?, "1" | "2") {
-            return None;
-        }
+        let count = match version {
+            "3" => 10,
+            "2" => 9,
+            "1" => 8,
+            _ => return None,
+        };
+        let mut fields = line.splitn(count, '\t').skip(1);
         let report = Report::from_slug(fields.next()?)?;
+        let variant = match version {
+            "3" => {
+                let name = fields.next()?;
+                report.variants().iter().position(|v| v.name == name)?
+            }
+            _ => 0,
+        };
         let step = fields.next()?;
         let state = State::ALL
             .into_iter()
-            .find(|s| s.report() == report && s.name() == step)?;
+            .find(|s| s.report() == report && s.variant() == variant && s.name() == step)?;
         let locale = Locale::from_code(fields.next()?)?;
         let chunk_start = fields.next()?.parse().ok()?;
         let price = Price::new(fields.next()?.parse().ok()?)?;
         let aside = match version {
-            "2" => match fields.next()? {
+            "2" | "3" => match fields.next()? {
                 "-" => None,
                 name => Some(Aside::from_name(name)?),
             },

@@ -8,6 +8,7 @@ use chatbot_dialogue::answer::{Understood, understand};
 use chatbot_dialogue::runtime::Aside;
 
 use crate::catalogue::{Chunk, Locale, Message, Report, State};
+use crate::experiment;
 use crate::price::{self, Price, ShownCurrency};
 use crate::protocol::{self, Answer, ClientError, Fill, First, Status};
 use crate::resume::{self, Fetched, Owner, SessionStore, Stored};
@@ -81,9 +82,10 @@ pub struct Engagement {
 }
 
 impl Engagement {
-    pub fn start(report: Report, first: &First) -> Engagement {
+    /// A new dialogue of `report` in `variant` (an index into [`Report::variants`]).
+    pub fn start(report: Report, variant: usize, first: &First) -> Engagement {
         Engagement {
-            state: report.start(first.new_visitor),
+            state: report.start_in(variant, first.new_visitor),
             locale: first.lang,
             price: first.price,
             currency: ShownCurrency::new(&first.currency, first.currency_code.as_deref()),
@@ -123,6 +125,11 @@ impl Engagement {
         self.resumed
     }
 
+    /// The index, among all the dialogue's bot messages, of the current chunk's first.
+    pub fn chunk_start(&self) -> u32 {
+        self.chunk_start
+    }
+
     /// Whether the current chunk entered its step: not a resume's, nor an answer aside.
     pub fn entered_step(&self) -> bool {
         !self.resumed && self.aside.is_none()
@@ -140,7 +147,7 @@ impl Engagement {
         match self.aside {
             None => (&[], step),
             Some(aside) => (
-                self.state.report().aside(self.locale, aside),
+                self.state.aside(self.locale, aside),
                 &step[step.len().saturating_sub(1)..],
             ),
         }
@@ -282,15 +289,11 @@ impl EngagementDialogue {
         text: &str,
     ) -> Result<(EngagementDialogue, Run), ClientError> {
         let first = First::parse(text)?;
-        // A dialogue that starts anew runs the variant it names; no report declares more
-        // than its default yet. A resumed one keeps its own, whatever the message names.
-        let new_variant = || match first.variant {
-            Some(_) => Err(ClientError::VariantUnknown),
-            None => Ok(()),
-        };
+        // A dialogue that starts anew runs the variant it names, or the visitor's, or the
+        // default; a resumed one keeps its own, whatever the message names.
+        let new_variant = || experiment::choose(report, first.variant.as_deref(), first.visitor);
         let (Some(asked), Some(resumable)) = (first.resume.clone(), resumable) else {
-            new_variant()?;
-            let session = Engagement::start(report, &first);
+            let session = Engagement::start(report, new_variant()?, &first);
             let run = session.run(0);
             return Ok((EngagementDialogue::Talking(session, None), run));
         };
@@ -307,14 +310,14 @@ impl EngagementDialogue {
                 let session = Engagement::restore(stored, first.lang);
                 let from = session.resume_from(asked.received);
                 let run = session.run((from - u64::from(session.chunk_start)) as usize);
-                let lead = protocol::session_frame(&id, Some(from));
+                let lead = protocol::session_frame(&id, Some(from), shown_variant(session.state));
                 (session, run, (lead, resume::Outcome::Resumed))
             }
             Err(outcome) => {
-                new_variant()?;
-                let session = Engagement::start(report, &first);
+                let session = Engagement::start(report, new_variant()?, &first);
                 let run = session.run(0);
-                (session, run, (protocol::session_frame(&id, None), outcome))
+                let lead = protocol::session_frame(&id, None, shown_variant(session.state));
+                (session, run, (lead, outcome))
             }
         };
         let (frame, outcome) = outcome;
@@ -335,6 +338,12 @@ impl EngagementDialogue {
             run,
         ))
     }
+}
+
+/// The variant a session frame names: where the report has more than one.
+fn shown_variant(state: State) -> Option<&'static str> {
+    let variants = state.report().variants();
+    (variants.len() > 1).then(|| variants.get(state.variant()).map_or("", |v| v.name))
 }
 
 impl Dialogue for EngagementDialogue {
@@ -458,7 +467,7 @@ mod tests {
     fn answers_pick_options_switch_language_and_fall_back_to_the_default() {
         let report = Report::ALL[0];
         let first = First::parse(&first("ru", json!("9.5"), "zł", None)).unwrap();
-        let mut session = Engagement::start(report, &first);
+        let mut session = Engagement::start(report, 0, &first);
         let pl = Locale::from_code("pl").unwrap();
         let at = session.state();
         session.answer(&Answer {
@@ -487,6 +496,7 @@ mod tests {
                     let chunk = state.chunk(locale);
                     let mut session = Engagement::start(
                         report,
+                        0,
                         &First::parse(&first(locale.code(), json!(1), "X", None)).unwrap(),
                     );
                     for (i, option) in chunk.options.iter().enumerate() {

@@ -310,8 +310,8 @@ async fn error_sentences_name_the_field() {
             json!({"error": "visitor must be a string of 16 to 64 characters A-Z, a-z, 0-9, - and _", "field": "visitor"}),
         ),
         (
-            first_with("variant", json!("short")),
-            json!({"error": "variant must name one of the report's variants, and this report has only its default dialogue", "field": "variant"}),
+            first_with("variant", json!("tiny")),
+            json!({"error": "variant must name one of the report's dialogue variants", "field": "variant"}),
         ),
         (
             "[1]".to_owned(),

@@ -62,7 +62,7 @@ fn expected(state: State, locale: Locale, intent: &str) -> (State, Option<Aside>
         return (state.option(i), None);
     }
     match Aside::from_name(intent) {
-        Some(aside) if !state.report().aside(locale, aside).is_empty() => (state, Some(aside)),
+        Some(aside) if !state.aside(locale, aside).is_empty() => (state, Some(aside)),
         _ => (state.unclear(), None),
     }
 }

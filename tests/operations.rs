@@ -58,9 +58,11 @@ async fn metrics_count_a_scripted_walk_exactly() {
             } else {
                 0.0
             };
+            let variant = state.report().variants()[state.variant()].name;
             let labels = [
                 ("report", state.report().slug()),
                 ("locale", locale.code()),
+                ("variant", variant),
                 ("step", state.name()),
             ];
             assert_eq!(
@@ -74,7 +76,15 @@ async fn metrics_count_a_scripted_walk_exactly() {
         sample(
             &metrics,
             "chatbot_purchases_total",
-            &[("report", "newjob"), ("locale", "en")]
+            &[("report", "newjob"), ("locale", "en"), ("variant", "long")]
+        ),
+        Some(1.0)
+    );
+    assert_eq!(
+        sample(
+            &metrics,
+            "chatbot_dialogues_started_total",
+            &[("report", "newjob"), ("locale", "en"), ("variant", "long")]
         ),
         Some(1.0)
     );
@@ -82,7 +92,15 @@ async fn metrics_count_a_scripted_walk_exactly() {
         sample(
             &metrics,
             "chatbot_purchases_total",
-            &[("report", "newjob"), ("locale", "ru")]
+            &[("report", "newjob"), ("locale", "en"), ("variant", "short")]
+        ),
+        Some(0.0)
+    );
+    assert_eq!(
+        sample(
+            &metrics,
+            "chatbot_purchases_total",
+            &[("report", "newjob"), ("locale", "ru"), ("variant", "long")]
         ),
         Some(0.0)
     );

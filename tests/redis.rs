@@ -45,7 +45,7 @@ async fn begin(server: &Server, id: &str, turns: usize) -> (Socket, Vec<Value>) 
     send(&mut socket, &first_with(id, 0)).await;
     assert_eq!(
         frame(&mut socket).await,
-        json!({"session": id, "resumed": false})
+        json!({"session": id, "resumed": false, "variant": "long"})
     );
     let mut shown = Vec::new();
     for turn in 0..turns {
@@ -121,7 +121,7 @@ async fn instances_resume_each_others_dialogues_and_the_newer_connection_wins() 
     send(&mut on_b, &first_with(id, 0)).await;
     assert_eq!(
         frame(&mut on_b).await,
-        json!({"session": id, "resumed": true, "from": 0})
+        json!({"session": id, "resumed": true, "from": 0, "variant": "long"})
     );
     assert_eq!(closed(&mut on_a).await, Some(4000));
     // A keeps nothing of it that could overwrite B's steps: B's dialogue ends as usual.
@@ -175,7 +175,7 @@ async fn a_redis_outage_costs_resumes_only_and_they_come_back_with_redis() {
     .await;
     assert_eq!(
         frame(&mut resume).await,
-        json!({"session": "stored-on-a-before-outage", "resumed": false})
+        json!({"session": "stored-on-a-before-outage", "resumed": false, "variant": "long"})
     );
     drop(resume);
     // Both first messages with a session id (the new one too: B could not tell it new).

@@ -31,7 +31,7 @@ async fn a_dropped_dialogue_resumes_where_it_stopped_and_ends_as_if_it_never_dro
     send(&mut socket, &first_with(ID, 0)).await;
     assert_eq!(
         frame(&mut socket).await,
-        json!({"session": ID, "resumed": false})
+        json!({"session": ID, "resumed": false, "variant": "long"})
     );
     let (one, _) = chunk(&mut socket).await;
     send(&mut socket, &json!({})).await;
@@ -47,7 +47,7 @@ async fn a_dropped_dialogue_resumes_where_it_stopped_and_ends_as_if_it_never_dro
     let from = one.len() + two.len() - 1;
     assert_eq!(
         frame(&mut socket).await,
-        json!({"session": ID, "resumed": true, "from": from})
+        json!({"session": ID, "resumed": true, "from": from, "variant": "long"})
     );
     shown.truncate(from);
     let (rest, code) = to_the_end(&mut socket).await;
@@ -63,7 +63,7 @@ async fn a_dropped_dialogue_resumes_where_it_stopped_and_ends_as_if_it_never_dro
     send(&mut socket, &first_with(ID, 10_000)).await;
     assert_eq!(
         frame(&mut socket).await,
-        json!({"session": ID, "resumed": true, "from": golden.len() - 1})
+        json!({"session": ID, "resumed": true, "from": golden.len() - 1, "variant": "long"})
     );
     let (frames, end) = chunk(&mut socket).await;
     assert_eq!(frames, golden[golden.len() - 1..]);
@@ -74,7 +74,7 @@ async fn a_dropped_dialogue_resumes_where_it_stopped_and_ends_as_if_it_never_dro
         sample(
             &metrics,
             "chatbot_purchases_total",
-            &[("report", "newjob"), ("locale", "en")]
+            &[("report", "newjob"), ("locale", "en"), ("variant", "long")]
         ),
         Some(2.0),
         "one uninterrupted, one resumed: counted once each"
@@ -117,7 +117,7 @@ async fn a_newer_connection_takes_over_with_4000_and_ids_stay_with_their_report(
     send(&mut new, &first_with(ID, 0)).await;
     assert_eq!(
         frame(&mut new).await,
-        json!({"session": ID, "resumed": true, "from": 0})
+        json!({"session": ID, "resumed": true, "from": 0, "variant": "long"})
     );
     assert_eq!(closed(&mut old).await, Some(4000));
     chunk(&mut new).await;
@@ -128,7 +128,7 @@ async fn a_newer_connection_takes_over_with_4000_and_ids_stay_with_their_report(
     send(&mut other, &first_with(ID, 0)).await;
     assert_eq!(
         frame(&mut other).await,
-        json!({"session": ID, "resumed": false})
+        json!({"session": ID, "resumed": false, "variant": "long"})
     );
     assert_eq!(closed(&mut new).await, Some(4000));
 }

@@ -422,7 +422,7 @@ async fn the_session_frame_takes_no_time_new_or_resumed() {
     assert_eq!(sent.elapsed(), Duration::ZERO, "the session frame at once");
     assert_eq!(
         lead,
-        Seen::Frame(json!({"session": "timing-session-0001", "resumed": false}))
+        Seen::Frame(json!({"session": "timing-session-0001", "resumed": false, "variant": "long"}))
     );
     let with_session = timed_chunk(&mut socket, sent).await;
     assert_eq!(with_session, plain, "the same messages at the same times");
@@ -437,7 +437,9 @@ async fn the_session_frame_takes_no_time_new_or_resumed() {
     send(&mut socket, &message).await;
     assert_eq!(
         next(&mut socket).await,
-        Seen::Frame(json!({"session": "timing-session-0001", "resumed": true, "from": 1}))
+        Seen::Frame(
+            json!({"session": "timing-session-0001", "resumed": true, "from": 1, "variant": "long"})
+        )
     );
     assert_eq!(sent.elapsed(), Duration::ZERO);
     let (frames, times, _) = timed_chunk(&mut socket, sent).await;

@@ -92,9 +92,7 @@ pub enum ClientError {
     Visitor,
     #[error("variant must be a string")]
     VariantType,
-    #[error(
-        "variant must name one of the report's variants, and this report has only its default dialogue"
-    )]
+    #[error("variant must name one of the report's dialogue variants")]
     VariantUnknown,
     #[error("message must be a string")]
     TextType,

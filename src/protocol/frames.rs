@@ -104,8 +104,9 @@ pub fn bot_frame(
 }
 
 /// The frame that opens a dialogue whose frontend sent `session`:
-/// `{"session":"<id>","resumed":false}` or `{"session":"<id>","resumed":true,"from":N}`.
-pub fn session_frame(session: &SessionId, from: Option<u64>) -> String {
+/// `{"session":"<id>","resumed":false}` or `{"session":"<id>","resumed":true,"from":N}`,
+/// plus `"variant":"<name>"` where the report has more than one.
+pub fn session_frame(session: &SessionId, from: Option<u64>, variant: Option<&str>) -> String {
     let mut out = String::from(r#"{"session":"#);
     string_into(&mut out, session.as_str());
     match from {
@@ -114,6 +115,10 @@ pub fn session_frame(session: &SessionId, from: Option<u64>) -> String {
             out.push_str(&from.to_string());
         }
         None => out.push_str(r#","resumed":false"#),
+    }
+    if let Some(variant) = variant {
+        out.push_str(r#","variant":"#);
+        string_into(&mut out, variant);
     }
     out.push('}');
     out

@@ -60,6 +60,9 @@ fn skeleton() -> Catalogue {
     };
     let report = Report {
         id: "catalogue-does-not-compile".into(),
+        variant: "default".into(),
+        weight: 1,
+        variants: Vec::new(),
         start_new: 0,
         start_returning: 0,
         steps: vec![Step {
@@ -207,16 +210,49 @@ pub fn generate(catalogue: &Catalogue) -> TokenStream {
         quote!(&Success { thanks: #thanks, link: #link, goodbye: #goodbye })
     });
     let failures = per_locale(&|r, i| messages(&r.texts[i].failure));
-    let asides = per_locale(&|r, i| {
-        let arms = Aside::ALL
-            .iter()
-            .zip(&r.texts[i].asides)
-            .map(|(aside, texts)| {
-                let variant = format_ident!("{}", format!("{aside:?}"));
-                let list = messages(texts);
-                quote!(Aside::#variant => #list)
-            });
-        quote!(match aside { #(#arms,)* })
+    // Every dialogue: each report's own, then its variants, with the report it belongs
+    // to and its position among the report's variants.
+    let dialogues: Vec<(&Report, &Ident, usize, Ident)> = reports
+        .iter()
+        .zip(&variants)
+        .flat_map(|(report, v)| {
+            std::iter::once(report)
+                .chain(&report.variants)
+                .enumerate()
+                .map(move |(i, d)| {
+                    let ident = match i {
+                        0 => v.clone(),
+                        _ => camel(&format!("{}-{}", report.id, d.variant)),
+                    };
+                    (d, v, i, ident)
+                })
+        })
+        .collect();
+    let dialogue_idents: Vec<&Ident> = dialogues.iter().map(|(.., ident)| ident).collect();
+    let dialogue_reports: Vec<&Ident> = dialogues.iter().map(|(_, v, ..)| *v).collect();
+    let dialogue_indices: Vec<usize> = dialogues.iter().map(|(_, _, i, _)| *i).collect();
+    let variant_lists = reports.iter().map(|r| {
+        let items = std::iter::once(r).chain(&r.variants).map(|d| {
+            let (name, weight) = (&d.variant, d.weight);
+            quote!(::chatbot_dialogue::runtime::Variant { name: #name, weight: #weight })
+        });
+        quote!(&[#(#items),*])
+    });
+    let variant_total: usize = reports.iter().map(|r| 1 + r.variants.len()).sum();
+    let variant_offsets = reports.iter().scan(0usize, |at, r| {
+        let offset = *at;
+        *at += 1 + r.variants.len();
+        Some(offset)
+    });
+    let starts_in = dialogues.iter().map(|(d, v, i, ident)| {
+        let (new, returning) = (
+            camel(&d.steps[d.start_new].name),
+            camel(&d.steps[d.start_returning].name),
+        );
+        quote! {
+            (Report::#v, #i, true) => State::#ident(steps::#ident::#new),
+            (Report::#v, #i, false) => State::#ident(steps::#ident::#returning),
+        }
     });
     let hold_back_names: Vec<Ident> = locale_variants.iter().map(hold_back_name).collect();
     let hold_back_lists = locales.iter().map(|l| {
@@ -233,20 +269,19 @@ pub fn generate(catalogue: &Catalogue) -> TokenStream {
             (Report::#v, false) => State::#v(steps::#v::#returning),
         }
     });
-    let step_enums = reports
+    let step_enums = dialogues
         .iter()
-        .zip(&variants)
-        .map(|(r, v)| step_enum(r, v, &locale_variants));
-    let all_states = reports.iter().zip(&variants).flat_map(|(r, v)| {
-        r.steps.iter().map(move |s| {
+        .map(|(d, _, _, ident)| step_enum(d, ident, &locale_variants));
+    let all_states = dialogues.iter().flat_map(|(d, _, _, ident)| {
+        d.steps.iter().map(move |s| {
             let s = camel(&s.name);
-            quote!(State::#v(steps::#v::#s))
+            quote!(State::#ident(steps::#ident::#s))
         })
     });
-    let state_count = reports.iter().map(|r| r.steps.len()).sum::<usize>();
-    let offsets = reports.iter().scan(0usize, |at, r| {
+    let state_count = dialogues.iter().map(|(d, ..)| d.steps.len()).sum::<usize>();
+    let offsets = dialogues.iter().scan(0usize, |at, (d, ..)| {
         let offset = *at;
-        *at += r.steps.len();
+        *at += d.steps.len();
         Some(offset)
     });
     let paths = catalogue
@@ -299,9 +334,28 @@ pub fn generate(catalogue: &Catalogue) -> TokenStream {
             /// The post-payment dialogue after a failed payment.
             pub const fn failure(self, locale: Locale) -> &'static [Message] { #failures }
 
-            /// The answer to a question asked at any step (empty where the catalogue
-            /// answers none: then no step takes it).
-            pub const fn aside(self, locale: Locale, aside: Aside) -> &'static [Message] { #asides }
+            /// How many dialogue variants all reports have together.
+            pub const VARIANT_COUNT: usize = #variant_total;
+
+            /// Where this report's variants start in a list of every report's variants,
+            /// for tables indexed by variant.
+            pub const fn variant_offset(self) -> usize {
+                match self { #(Report::#variants => #variant_offsets,)* }
+            }
+
+            /// The report's dialogue variants, its own first (the default one).
+            pub const fn variants(self) -> &'static [::chatbot_dialogue::runtime::Variant] {
+                match self { #(Report::#variants => #variant_lists,)* }
+            }
+
+            /// The first step of variant `variant` (an index into [`Report::variants`]; an
+            /// index past them is the default one's).
+            pub const fn start_in(self, variant: usize, new_visitor: bool) -> State {
+                match (self, variant, new_visitor) {
+                    #(#starts_in)*
+                    _ => self.start(new_visitor),
+                }
+            }
         }
 
         /// A language of the catalogue (`catalogue.toml`); every report is written in each.
@@ -383,7 +437,7 @@ pub fn generate(catalogue: &Catalogue) -> TokenStream {
 
         /// Where an engagement dialogue stands: a report and one of its steps.
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-        pub enum State { #(#variants(steps::#variants),)* }
+        pub enum State { #(#dialogue_idents(steps::#dialogue_idents),)* }
 
         impl State {
             /// Every step of every report, in catalogue order.
@@ -391,48 +445,60 @@ pub fn generate(catalogue: &Catalogue) -> TokenStream {
 
             /// The position of this step in [`State::ALL`], for tables indexed by step.
             pub const fn index(self) -> usize {
-                match self { #(State::#variants(s) => #offsets + s as usize,)* }
+                match self { #(State::#dialogue_idents(s) => #offsets + s as usize,)* }
             }
 
             pub const fn report(self) -> Report {
-                match self { #(State::#variants(_) => Report::#variants,)* }
+                match self { #(State::#dialogue_idents(_) => Report::#dialogue_reports,)* }
+            }
+
+            /// The dialogue variant this step belongs to, as an index into
+            /// [`Report::variants`].
+            pub const fn variant(self) -> usize {
+                match self { #(State::#dialogue_idents(_) => #dialogue_indices,)* }
+            }
+
+            /// The answer to a question asked at any step of this dialogue (empty where
+            /// the catalogue answers none: then no step takes it).
+            pub const fn aside(self, locale: Locale, aside: Aside) -> &'static [Message] {
+                match self { #(State::#dialogue_idents(_) => steps::#dialogue_idents::aside(locale, aside),)* }
             }
 
             /// The step's name in `dialogue.toml`.
             pub const fn name(self) -> &'static str {
-                match self { #(State::#variants(s) => s.name(),)* }
+                match self { #(State::#dialogue_idents(s) => s.name(),)* }
             }
 
             /// Whether this step ends the dialogue with the purchase.
             pub const fn is_purchase(self) -> bool {
-                match self { #(State::#variants(s) => s.is_purchase(),)* }
+                match self { #(State::#dialogue_idents(s) => s.is_purchase(),)* }
             }
 
             /// The default way forward: an answer without a quick reply.
             pub const fn next(self) -> State {
-                match self { #(State::#variants(s) => State::#variants(s.next()),)* }
+                match self { #(State::#dialogue_idents(s) => State::#dialogue_idents(s.next()),)* }
             }
 
             /// Where a typed answer that matches no quick reply goes.
             pub const fn unclear(self) -> State {
-                match self { #(State::#variants(s) => State::#variants(s.unclear()),)* }
+                match self { #(State::#dialogue_idents(s) => State::#dialogue_idents(s.unclear()),)* }
             }
 
             /// Where quick reply `index` (of [`Chunk::options`]) leads.
             pub const fn option(self, index: usize) -> State {
-                match self { #(State::#variants(s) => State::#variants(s.option(index)),)* }
+                match self { #(State::#dialogue_idents(s) => State::#dialogue_idents(s.option(index)),)* }
             }
 
             /// What the bot says at this step.
             pub const fn chunk(self, locale: Locale) -> &'static Chunk {
-                match self { #(State::#variants(s) => s.chunk(locale),)* }
+                match self { #(State::#dialogue_idents(s) => s.chunk(locale),)* }
             }
         }
 
         /// The steps of each report, one enum per report.
         pub mod steps {
             #[allow(unused_imports)]
-            use super::{Chunk, Locale, Message, Part, Phrase, QuickReply, Target};
+            use super::{Aside, Chunk, Locale, Message, Part, Phrase, QuickReply, Target};
             #(#step_enums)*
         }
 
@@ -526,7 +592,20 @@ fn step_enum(report: &Report, name: &Ident, locales: &[Ident]) -> TokenStream {
             })
         })
     });
-    let doc = format!("The steps of the `{}` dialogue.", report.id);
+    let asides = locales.iter().enumerate().flat_map(|(l, locale)| {
+        Aside::ALL
+            .iter()
+            .zip(&report.texts[l].asides)
+            .map(move |(aside, texts)| {
+                let variant = format_ident!("{}", format!("{aside:?}"));
+                let list = messages(texts);
+                quote!((Locale::#locale, Aside::#variant) => #list)
+            })
+    });
+    let doc = format!(
+        "The steps of the `{}` dialogue (variant `{}`).",
+        report.id, report.variant
+    );
     quote! {
         #[doc = #doc]
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -556,6 +635,11 @@ fn step_enum(report: &Report, name: &Ident, locales: &[Ident]) -> TokenStream {
 
             pub const fn chunk(self, locale: Locale) -> &'static Chunk {
                 match (self, locale) { #(#chunks,)* }
+            }
+
+            /// The answer to a question asked at any of these steps.
+            pub const fn aside(locale: Locale, aside: Aside) -> &'static [Message] {
+                match (locale, aside) { #(#asides,)* }
             }
         }
     }

@@ -91,6 +91,14 @@ pub fn source_files(dir: &Path) -> Result<Vec<PathBuf>, Error> {
             let file = entry.map_err(io(&folder))?.path();
             if file.is_file() && file.extension().is_some_and(|e| e == "toml") {
                 files.push(file);
+            } else if file.is_dir() {
+                // A variant of the report's dialogue.
+                for entry in std::fs::read_dir(&file).map_err(io(&file))? {
+                    let file = entry.map_err(io(&file))?.path();
+                    if file.is_file() && file.extension().is_some_and(|e| e == "toml") {
+                        files.push(file);
+                    }
+                }
             }
         }
     }
@@ -123,9 +131,9 @@ pub fn load(dir: &Path, root: &Path) -> Result<Catalogue, Error> {
     Ok(catalogue)
 }
 
-/// Compiles a catalogue from files already in memory, named `<folder>/catalogue.toml` and
-/// `<folder>/<report>/<file>.toml` (as `load` names them, and as the generated `SOURCES`
-/// holds them).
+/// Compiles a catalogue from files already in memory, named `<folder>/catalogue.toml`,
+/// `<folder>/<report>/<file>.toml` and `<folder>/<report>/<variant>/<file>.toml` (as `load`
+/// names them, and as the generated `SOURCES` holds them).
 pub fn compile_sources(sources: &[Source]) -> Result<Catalogue, Error> {
     let mut folders: Vec<ReportFiles> = Vec::new();
     let mut catalogue: Option<&Source> = None;
@@ -155,6 +163,7 @@ pub fn compile_sources(sources: &[Source]) -> Result<Catalogue, Error> {
                     structure: None,
                     locales: Vec::new(),
                     folder: folder.to_owned(),
+                    variants: Vec::new(),
                 });
                 folders.len() - 1
             }
@@ -182,5 +191,30 @@ pub fn compile_sources(sources: &[Source]) -> Result<Catalogue, Error> {
             return Err(Error::Invalid(vec![d]));
         }
     };
-    compile(catalogue, &folders).map_err(Error::Invalid)
+    // A folder inside a report's folder holds one of its dialogue variants.
+    let top = catalogue
+        .display
+        .rsplit_once('/')
+        .map_or(String::new(), |(dir, _)| format!("{dir}/"));
+    let (reports, nested): (Vec<ReportFiles>, Vec<ReportFiles>) =
+        folders.into_iter().partition(|f| {
+            !f.folder
+                .strip_prefix(&top)
+                .unwrap_or(&f.folder)
+                .contains('/')
+        });
+    let mut reports = reports;
+    for variant in nested {
+        let parent = variant.folder.rsplit_once('/').map_or("", |(p, _)| p);
+        match reports.iter_mut().find(|r| r.folder == parent) {
+            Some(report) => report.variants.push(variant),
+            None => reports.push(ReportFiles {
+                structure: None,
+                locales: Vec::new(),
+                folder: parent.to_owned(),
+                variants: vec![variant],
+            }),
+        }
+    }
+    compile(catalogue, &reports).map_err(Error::Invalid)
 }

@@ -59,9 +59,17 @@ pub struct Catalogue {
     pub files: Vec<(std::path::PathBuf, String)>,
 }
 
+/// A report's dialogue; the report's own (`dialogue.toml` at the top of its folder) also
+/// holds the other variants of an A/B test in `variants`.
 #[derive(Debug, Clone)]
 pub struct Report {
     pub id: String,
+    /// This dialogue's variant name (`default` where the report declares no variants).
+    pub variant: String,
+    /// Its share of the visitors that take part in the experiment (0: built, no traffic).
+    pub weight: u32,
+    /// The report's other variants, each a whole dialogue (only on the report's own).
+    pub variants: Vec<Report>,
     /// Index into `steps` of the first step for a new and for a returning visitor.
     pub start_new: usize,
     pub start_returning: usize,
@@ -129,7 +137,7 @@ pub enum Target {
     Aside(Aside),
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Success {
     pub thanks: Vec<Text>,
     /// The message that carries `report_url`.
@@ -137,7 +145,7 @@ pub struct Success {
     pub goodbye: Vec<Text>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Text {
     /// As the author wrote it (placeholders included).
     pub source: String,

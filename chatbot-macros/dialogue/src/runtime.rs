@@ -147,6 +147,15 @@ impl Aside {
     }
 }
 
+/// A variant of a report's dialogue (an A/B test).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Variant {
+    /// Its name, a slug: what `variant` names and the metrics label.
+    pub name: &'static str,
+    /// Its share of the visitors that take part in the experiment (0: out of traffic).
+    pub weight: u32,
+}
+
 /// The post-payment dialogue after a successful payment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Success {

@@ -15,8 +15,20 @@ use super::Map;
 #[serde(deny_unknown_fields)]
 pub struct RawDialogue {
     pub id: Spanned<String>,
+    /// The report's dialogue variants (an A/B test): only in the report's own file.
+    #[serde(default)]
+    pub variants: Option<Spanned<RawVariants>>,
     pub start: Spanned<RawStart>,
     pub steps: Map<RawStep>,
+}
+
+/// `[variants]`: this file's dialogue's name, and every variant's share of the traffic
+/// (the others live in sub-folders named after them).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawVariants {
+    pub name: Spanned<String>,
+    pub weights: Map<i64>,
 }
 
 #[derive(Deserialize)]
@@ -50,13 +62,17 @@ pub struct RawOption {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawLocale {
-    pub title: Spanned<String>,
+    /// Only in the report's own files: a variant's texts share the report's.
+    #[serde(default)]
+    pub title: Option<Spanned<String>>,
     /// This report's answers to questions asked at any step, over the catalogue's.
     #[serde(default)]
     pub asides: Option<Map<Vec<Spanned<String>>>>,
     pub steps: Map<RawStepTexts>,
-    pub success: Spanned<RawSuccess>,
-    pub failure: Spanned<RawFailure>,
+    #[serde(default)]
+    pub success: Option<Spanned<RawSuccess>>,
+    #[serde(default)]
+    pub failure: Option<Spanned<RawFailure>>,
 }
 
 #[derive(Deserialize)]

@@ -11,6 +11,7 @@ mod names;
 mod replies;
 mod structure;
 mod texts;
+mod variants;
 
 use self::replies::StrayLabel;
 use crate::diagnostic::{Diagnostic, Errors, Source};
@@ -29,6 +30,8 @@ pub struct ReportFiles {
     pub locales: Vec<(String, Source)>,
     /// The folder, as shown to authors (`dialogues/newjob`).
     pub folder: String,
+    /// Sub-folders: the report's other dialogue variants (`dialogues/newjob/short`).
+    pub variants: Vec<ReportFiles>,
 }
 
 /// Compiles a catalogue from its `catalogue.toml` and its report folders.
@@ -40,7 +43,18 @@ pub fn compile(catalogue: &Source, folders: &[ReportFiles]) -> Result<Catalogue,
     // A report's id is its folder's name, so two reports can never share one.
     let reports = folders
         .iter()
-        .filter_map(|folder| compile_report(folder, &locales, &mut errors))
+        .filter_map(|folder| {
+            let compiled = compile_report(folder, &locales, Dialogue::Report, &mut errors);
+            let base = compiled.as_ref().map(|(report, _)| report);
+            let variants: Vec<Report> = folder
+                .variants
+                .iter()
+                .filter_map(|v| compile_report(v, &locales, Dialogue::Variant(base), &mut errors))
+                .map(|(report, _)| report)
+                .collect();
+            let (report, weights) = compiled?;
+            Some(variants::join(report, &weights, variants))
+        })
         .collect();
     if errors.0.is_empty() {
         Ok(Catalogue {
@@ -54,11 +68,24 @@ pub fn compile(catalogue: &Source, folders: &[ReportFiles]) -> Result<Catalogue,
     }
 }
 
+/// Which dialogue a folder holds.
+#[derive(Clone, Copy)]
+enum Dialogue<'a> {
+    /// A report's own, which declares its variants.
+    Report,
+    /// A variant of the report compiled as this one (`None` when it did not compile):
+    /// it shares its title and post-payment texts.
+    Variant(Option<&'a Report>),
+}
+
+/// One dialogue of a folder, with (for a report's own) its variants' weights by name.
 fn compile_report(
     folder: &ReportFiles,
     catalogue_locales: &[LocaleDef],
+    dialogue: Dialogue,
     errors: &mut Errors,
-) -> Option<Report> {
+) -> Option<(Report, Vec<(String, u32)>)> {
+    let variant = matches!(dialogue, Dialogue::Variant(_));
     // Parse every file first, so syntax errors of all files are reported together.
     let structure = folder
         .structure
@@ -99,7 +126,22 @@ fn compile_report(
     };
     let raw = raw?;
     let before = errors.0.len();
-    structure::check_id(source, &raw, &folder.folder, errors);
+    let report_folder = match variant {
+        true => folder
+            .folder
+            .rsplit_once('/')
+            .map_or("", |(parent, _)| parent),
+        false => &folder.folder,
+    };
+    structure::check_id(source, &raw, report_folder, errors);
+    if variant && let Some(table) = &raw.variants {
+        errors.at(
+            source,
+            table.span(),
+            "a variant declares no variants of its own".into(),
+            "declare every variant in [variants] of the report's own dialogue.toml".into(),
+        );
+    }
     // The option ids the texts label, for the help of a step that lost its options.
     let labelled = |step: &str| -> Vec<String> {
         locales
@@ -144,6 +186,7 @@ fn compile_report(
                     &locale.listening,
                     locale_source,
                     raw_locale,
+                    variant,
                     errors,
                 );
                 texts.extend(check.texts);
@@ -155,9 +198,22 @@ fn compile_report(
     if checked.is_none() || errors.0.len() > before || texts.len() != catalogue_locales.len() {
         return None;
     }
-    let report = Report { texts, ..report };
+    let mut report = Report { texts, ..report };
+    let weights = match dialogue {
+        Dialogue::Report => variants::table(source, &raw, folder, errors),
+        Dialogue::Variant(base) => {
+            // A variant shares its report's title and post-payment texts.
+            for (texts, shared) in report.texts.iter_mut().zip(&base?.texts) {
+                texts.title = shared.title.clone();
+                texts.success = shared.success.clone();
+                texts.failure = shared.failure.clone();
+            }
+            report.variant = variants::folder_name(folder).to_owned();
+            Vec::new()
+        }
+    };
     graph::check_price_on_default_path(source, &raw, &report, catalogue_locales, errors);
-    (errors.0.len() == before).then_some(report)
+    (errors.0.len() == before).then_some((report, weights))
 }
 
 /// Labels for options a step does not define. When every locale file writes the same

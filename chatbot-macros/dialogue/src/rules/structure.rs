@@ -98,6 +98,9 @@ pub fn loose_report(raw: &RawDialogue) -> Report {
         .collect();
     Report {
         id: raw.id.get_ref().clone(),
+        variant: "default".into(),
+        weight: 1,
+        variants: Vec::new(),
         start_new: 0,
         start_returning: 0,
         steps,
@@ -332,6 +335,9 @@ pub fn check_structure(
     }
     let report = Report {
         id: id.clone(),
+        variant: "default".into(),
+        weight: 1,
+        variants: Vec::new(),
         start_new,
         start_returning,
         steps: out,

@@ -16,25 +16,20 @@ pub struct LocaleCheck {
     pub stray: Vec<StrayLabel>,
 }
 
+/// `variant`: the file holds a variant's texts, which share the report's title and
+/// post-payment texts (left empty here, for the caller to fill in).
 pub fn check_locale(
     report: &Report,
     code: &str,
     listening: &Listening,
     source: &Source,
     raw: &RawLocale,
+    variant: bool,
     errors: &mut Errors,
 ) -> LocaleCheck {
     let before = errors.0.len();
     let asides = listening::report_asides(source, raw.asides.as_ref(), listening, errors);
     let answered: Vec<bool> = asides.iter().map(|a| !a.is_empty()).collect();
-    if raw.title.get_ref().trim().is_empty() {
-        errors.at(
-            source,
-            raw.title.span(),
-            "empty `title`".into(),
-            "write the question the report answers".into(),
-        );
-    }
     let texts = raw.steps.get_ref();
     let without_messages: Vec<&str> = report
         .steps
@@ -107,7 +102,81 @@ pub fn check_locale(
             phrases: replies.phrases,
         });
     }
-    let success = raw.success.get_ref();
+    let shared = if variant {
+        only_steps(source, raw, errors);
+        Some(Shared::default())
+    } else {
+        report_texts(source, raw, errors)
+    };
+    let texts = shared
+        .filter(|_| errors.0.len() == before)
+        .map(|shared| LocaleTexts {
+            title: shared.title,
+            steps,
+            success: shared.success,
+            failure: shared.failure,
+            asides,
+        });
+    LocaleCheck { texts, stray }
+}
+
+/// What a report's own locale file holds besides the steps, and its variants share.
+#[derive(Default)]
+struct Shared {
+    title: String,
+    success: Success,
+    failure: Vec<crate::model::Text>,
+}
+
+/// The title and the post-payment texts of a report's own locale file.
+fn report_texts(source: &Source, raw: &RawLocale, errors: &mut Errors) -> Option<Shared> {
+    let whole = raw.steps.span().start..raw.steps.span().start;
+    let missing = |what: &str, help: &str, errors: &mut Errors| {
+        errors.at(
+            source,
+            whole.clone(),
+            format!("the report's texts have no `{what}`"),
+            help.into(),
+        );
+    };
+    let title = match &raw.title {
+        Some(title) if title.get_ref().trim().is_empty() => {
+            errors.at(
+                source,
+                title.span(),
+                "empty `title`".into(),
+                "write the question the report answers".into(),
+            );
+            String::new()
+        }
+        Some(title) => title.get_ref().clone(),
+        None => {
+            missing(
+                "title",
+                "add `title = \"...\"` at the top: the question the report answers",
+                errors,
+            );
+            String::new()
+        }
+    };
+    let Some(success) = &raw.success else {
+        missing(
+            "[success]",
+            "add [success] with `thanks`, `link` and `goodbye`: what the bot says after a payment",
+            errors,
+        );
+        return None;
+    };
+    let Some(failure) = &raw.failure else {
+        missing(
+            "[failure]",
+            "add [failure] with `messages`: what the bot says after a failed payment",
+            errors,
+        );
+        return None;
+    };
+    let span = success.span();
+    let success = success.get_ref();
     let thanks = check_messages(
         source,
         &success.thanks,
@@ -127,7 +196,7 @@ pub fn check_locale(
         None => {
             errors.at(
                 source,
-                raw.success.span(),
+                span,
                 "the success dialogue has no link message".into(),
                 "add `link = \"...\"` to [success]: the message that carries the report link"
                     .into(),
@@ -137,25 +206,37 @@ pub fn check_locale(
     };
     let failure = check_messages(
         source,
-        &raw.failure.get_ref().messages,
+        &failure.get_ref().messages,
         "the failure dialogue",
         false,
         errors,
     );
-    let texts = link
-        .filter(|_| errors.0.len() == before)
-        .map(|link| LocaleTexts {
-            title: raw.title.get_ref().clone(),
-            steps,
-            success: Success {
-                thanks,
-                link,
-                goodbye,
-            },
-            failure,
-            asides,
-        });
-    LocaleCheck { texts, stray }
+    Some(Shared {
+        title,
+        success: Success {
+            thanks,
+            link: link?,
+            goodbye,
+        },
+        failure,
+    })
+}
+
+/// A variant's locale file: its steps (and asides) only.
+fn only_steps(source: &Source, raw: &RawLocale, errors: &mut Errors) {
+    let spans = [
+        raw.title.as_ref().map(|t| ("title", t.span())),
+        raw.success.as_ref().map(|t| ("[success]", t.span())),
+        raw.failure.as_ref().map(|t| ("[failure]", t.span())),
+    ];
+    for (what, span) in spans.into_iter().flatten() {
+        errors.at(
+            source,
+            span,
+            format!("a variant's texts have no `{what}` of their own"),
+            "a variant shares the report's title and post-payment texts: remove it here and keep it in the report's own file".into(),
+        );
+    }
 }
 
 /// A step with no texts at all in a locale file: pointed where its texts belong (after
