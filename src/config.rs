@@ -29,6 +29,9 @@ pub enum Command {
         /// Read dialogues from this folder instead of the catalogue compiled in.
         #[arg(long)]
         dialogues: Option<std::path::PathBuf>,
+        /// Draw this variant of the report's dialogue (default: the report's own).
+        #[arg(long)]
+        variant: Option<String>,
     },
 }
 

@@ -15,10 +15,22 @@ pub enum GraphError {
     Dialogues(#[from] chatbot_dialogue::Error),
     #[error("no report `{0}` in the catalogue")]
     UnknownReport(String),
+    #[error("report `{report}` has no variant `{variant}`; its variants: {known}")]
+    UnknownVariant {
+        report: String,
+        variant: String,
+        known: String,
+    },
 }
 
-/// The graph of `report`, from `dir` if given, else from the compiled-in catalogue.
-pub fn render(report: &str, format: GraphFormat, dir: Option<&Path>) -> Result<String, GraphError> {
+/// The graph of `report` (its `variant`, or its own dialogue), from `dir` if given, else
+/// from the compiled-in catalogue.
+pub fn render(
+    report: &str,
+    variant: Option<&str>,
+    format: GraphFormat,
+    dir: Option<&Path>,
+) -> Result<String, GraphError> {
     let catalogue = match dir {
         Some(dir) => chatbot_dialogue::load(dir, dir)?,
         None => {
@@ -37,6 +49,21 @@ pub fn render(report: &str, format: GraphFormat, dir: Option<&Path>) -> Result<S
         .iter()
         .find(|r| r.id == report)
         .ok_or_else(|| GraphError::UnknownReport(report.to_owned()))?;
+    let found = match variant {
+        None => found,
+        Some(name) => std::iter::once(found)
+            .chain(&found.variants)
+            .find(|d| d.variant == name)
+            .ok_or_else(|| GraphError::UnknownVariant {
+                report: report.to_owned(),
+                variant: name.to_owned(),
+                known: std::iter::once(found)
+                    .chain(&found.variants)
+                    .map(|d| d.variant.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            })?,
+    };
     let format = match format {
         GraphFormat::Mermaid => Format::Mermaid,
         GraphFormat::Dot => Format::Dot,

@@ -58,9 +58,13 @@ pub fn run(cli: config::Cli) -> Result<(), Error> {
         report,
         format,
         dialogues,
+        variant,
     }) = &cli.command
     {
-        print!("{}", graph::render(report, *format, dialogues.as_deref())?);
+        print!(
+            "{}",
+            graph::render(report, variant.as_deref(), *format, dialogues.as_deref())?
+        );
         return Ok(());
     }
     system::init_logging(cli.server.log_format);

@@ -192,6 +192,14 @@ const PURCHASES: Def<Counter> = def(
     "chatbot_purchases_total",
     "Engagement dialogues that reached the purchase and closed with 1000 (the checkout), by report, locale and variant.",
 );
+const PAYMENTS: Def<Counter> = def(
+    "chatbot_payments_total",
+    "Successful payments (report link delivered) attributed to the engagement dialogue named by the post-payment `session`, by that dialogue's report, locale and variant: the bottom of the funnel.",
+);
+const PAYMENTS_UNATTRIBUTED: Def<Counter> = def(
+    "chatbot_payments_unattributed_total",
+    "Successful payments whose post-payment message named no known dialogue of the report (no, unknown, expired or malformed `session`).",
+);
 const LINKS: Def<Counter> = def(
     "chatbot_report_links_issued_total",
     "Post-payment dialogues that delivered the report link.",
@@ -292,6 +300,8 @@ pub struct Metrics {
     dialogues_started: Table<(Variant, Locale), Counter>,
     steps_entered: Table<(State, Locale), Counter>,
     purchases: Table<(Variant, Locale), Counter>,
+    payments: Table<(Variant, Locale), Counter>,
+    payments_unattributed: Table<Report, Counter>,
     links: Table<(Report, Locale), Counter>,
     client_errors: Table<ErrorKind, Counter>,
     resumed: Table<Report, Counter>,
@@ -344,6 +354,8 @@ impl Metrics {
                 ]
             }),
             purchases: table(r, &PURCHASES, variant_locale),
+            payments: table(r, &PAYMENTS, variant_locale),
+            payments_unattributed: table(r, &PAYMENTS_UNATTRIBUTED, report),
             links: table(r, &LINKS, report_locale),
             client_errors: table(r, &CLIENT_ERRORS, |k: ErrorKind| vec![("kind", k.name())]),
             resumed: table(r, &RESUMED, report),
@@ -431,6 +443,14 @@ impl Metrics {
         }
     }
 
+    /// A successful payment, attributed to the dialogue at `paid_for` or to none.
+    pub fn paid(&self, report: Report, paid_for: Option<(State, Locale)>) {
+        match paid_for {
+            Some((state, locale)) => self.payments.get((Variant::of(state), locale)).increment(1),
+            None => self.payments_unattributed.get(report).increment(1),
+        }
+    }
+
     pub fn link_issued(&self, report: Report, locale: Locale) {
         self.links.get((report, locale)).increment(1);
     }
@@ -499,12 +519,14 @@ impl Tracked for PaymentDialogue {
                     Outcome {
                         locale,
                         report_url: Some(_),
+                        paid_for,
                     },
             },
             Some(Close::Normal),
         ) = (self, end.code)
         {
             metrics.link_issued(*report, *locale);
+            metrics.paid(*report, *paid_for);
         }
     }
 }

@@ -1,33 +1,41 @@
 //! `/ws/chat-success/<report>`: the post-payment dialogue. One client message (the
 //! payment's outcome and, after a success, the report's URL parameters), one series of
-//! messages (thanks, the link, goodbye; or the failure texts), the end.
+//! messages (thanks, the link, goodbye; or the failure texts), the end. A `session` in
+//! that message attributes the payment to the engagement dialogue that led to it (its
+//! report, locale and variant), for the funnel; it is never an error.
 
 use std::sync::Arc;
 
-use crate::catalogue::{Locale, Report};
+use crate::catalogue::{Locale, Report, State};
 use crate::protocol::{self, Answer, ClientError, Payment, Status};
 use crate::report_url;
-use crate::session::{Dialogue, Run, Then};
+use crate::resume::SessionStore;
+use crate::session::{Dialogue, Fetch, Run, Then};
 
 /// `/ws/chat-success/<report>`: one client message, one series of messages, the end.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub enum PaymentDialogue {
     /// Connected; the client's one message has not come yet.
     Awaiting {
         report: Report,
         /// The reading path with `{report_id}` already filled in.
         reading_path: Arc<str>,
+        /// Where the engagement dialogues are, to attribute the payment to one.
+        store: Option<Arc<SessionStore>>,
     },
     /// The message came: the bot says this.
     Answered { report: Report, outcome: Outcome },
 }
 
-/// What the post-payment bot says.
+/// What the post-payment bot says, and which dialogue the payment is attributed to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Outcome {
     pub locale: Locale,
     /// The reading link after a successful payment; `None` after a failed one.
     pub report_url: Option<String>,
+    /// The step and locale of the engagement dialogue the frontend named with `session`,
+    /// found in the store (for the same report); `None`: unattributed.
+    pub paid_for: Option<(State, Locale)>,
 }
 
 impl Outcome {
@@ -63,6 +71,23 @@ impl PaymentDialogue {
         PaymentDialogue::Awaiting {
             report,
             reading_path,
+            store: None,
+        }
+    }
+
+    /// The same, attributing payments to the dialogues of `store`.
+    pub fn attributing(self, store: Arc<SessionStore>) -> Self {
+        match self {
+            PaymentDialogue::Awaiting {
+                report,
+                reading_path,
+                ..
+            } => PaymentDialogue::Awaiting {
+                report,
+                reading_path,
+                store: Some(store),
+            },
+            answered => answered,
         }
     }
 }
@@ -72,6 +97,7 @@ impl Dialogue for PaymentDialogue {
         let PaymentDialogue::Awaiting {
             report,
             reading_path,
+            store,
         } = self
         else {
             // Its one message was answered and the connection closes after the series.
@@ -87,13 +113,36 @@ impl Dialogue for PaymentDialogue {
             Some(params) => Some(report_url::build(reading_path, report, params)?),
             None => None,
         };
+        let paid_for = payment
+            .session
+            .zip(store.as_ref())
+            .and_then(|(key, store)| store.peek(key))
+            .filter(|stored| stored.state.report() == report)
+            .map(|stored| (stored.state, stored.locale));
         let outcome = Outcome {
             locale: payment.lang,
             report_url,
+            paid_for,
         };
         let run = outcome.run(report);
         *self = PaymentDialogue::Answered { report, outcome };
         Ok(run)
+    }
+
+    fn prepare(&mut self, text: &str) -> Option<Fetch<'_>> {
+        let PaymentDialogue::Awaiting {
+            store: Some(store), ..
+        } = self
+        else {
+            return None;
+        };
+        if !store.is_shared() {
+            return None;
+        }
+        let key = Payment::parse(text).ok()?.session?;
+        Some(Box::pin(async move {
+            store.fetch(key).await;
+        }))
     }
 
     fn check_while_sending(&self, text: &str) -> Result<(), ClientError> {

@@ -390,6 +390,20 @@ impl SessionStore {
         outcome
     }
 
+    /// The dialogue stored under `key`, resting or live, without claiming it: what a
+    /// payment is attributed to. (With Redis, [`SessionStore::fetch`] it first.)
+    pub fn peek(&self, key: SessionKey) -> Option<Stored> {
+        let inner = self.lock();
+        let resting = inner
+            .resting
+            .get(&key)
+            .filter(|r| !self.is_over(r.closed, self.now()))
+            .map(|r| &r.stored);
+        resting
+            .or_else(|| inner.live.get(&key).map(|l| &l.stored))
+            .cloned()
+    }
+
     /// Stores the dialogue under `key` for `owner`'s connection: a new one, or its new
     /// step. A connection that was taken over writes nothing.
     pub fn save(&self, key: SessionKey, owner: &Owner, stored: Stored) {

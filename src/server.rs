@@ -216,8 +216,10 @@ async fn payment(
     headers: HeaderMap,
     ws: WebSocketUpgrade,
 ) -> Response {
-    let dialogue = report_of(path)
-        .map(|report| PaymentDialogue::new(report, app.reading_paths[report.index()].clone()));
+    let dialogue = report_of(path).map(|report| {
+        PaymentDialogue::new(report, app.reading_paths[report.index()].clone())
+            .attributing(app.sessions.clone())
+    });
     let stop = app.stop();
     upgrade(app, &headers, ws, Endpoint::Payment, dialogue, stop)
 }

@@ -298,14 +298,26 @@ fn graph_of_a_fixture_dialogue_matches_its_snapshot() {
         (GraphFormat::Mermaid, "mini.mmd"),
         (GraphFormat::Dot, "mini.dot"),
     ] {
-        let graph = chatbot::graph::render("mini", format, Some(&fixture)).unwrap();
+        let graph = chatbot::graph::render("mini", None, format, Some(&fixture)).unwrap();
         assert_eq!(
             graph,
             std::fs::read_to_string(dir.join("tests/graph").join(file)).unwrap(),
             "{file}"
         );
     }
-    assert!(chatbot::graph::render("nope", GraphFormat::Dot, None).is_err());
+    assert!(chatbot::graph::render("nope", None, GraphFormat::Dot, None).is_err());
+    let short =
+        chatbot::graph::render("newjob", Some("short"), GraphFormat::Mermaid, None).unwrap();
+    let long = chatbot::graph::render("newjob", Some("long"), GraphFormat::Mermaid, None).unwrap();
+    assert!(
+        short.contains("offer") && short != long,
+        "a chosen variant is drawn"
+    );
+    let error = chatbot::graph::render("newjob", Some("tiny"), GraphFormat::Dot, None).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "report `newjob` has no variant `tiny`; its variants: long, short"
+    );
 }
 
 #[test]
@@ -320,7 +332,7 @@ fn the_readme_graph_is_the_command_output() {
     let end = readme
         .find("```\n<!-- graph newjob: end -->")
         .expect("end marker");
-    let graph = chatbot::graph::render("newjob", GraphFormat::Mermaid, None).unwrap();
+    let graph = chatbot::graph::render("newjob", None, GraphFormat::Mermaid, None).unwrap();
     assert_eq!(
         &readme[start..end],
         graph,

@@ -150,3 +150,68 @@ async fn a_visitor_sees_one_variant_and_a_resumed_dialogue_keeps_its_own() {
         Some(json!({"session": id, "resumed": true, "from": frames.len() - 2, "variant": "short"}))
     );
 }
+
+/// The post-payment `session` attributes the payment to its dialogue's report, locale
+/// and variant; an unknown or malformed one counts as unattributed, never an error.
+#[tokio::test]
+async fn a_payment_counts_for_the_variant_of_the_dialogue_it_came_from() {
+    let server = start().await;
+    let id = "variants-paid-000001";
+    let mut socket = connect(&server, "/ws/chat/travel").await;
+    send(
+        &mut socket,
+        &json!({"lang": "pl", "is_new_visitor": true, "price": 10, "currency": "zł",
+                "variant": "short", "session": id}),
+    )
+    .await;
+    let (_, code) = to_the_end(&mut socket).await;
+    assert_eq!(code, Some(1000));
+    let params = "date=2023-9-24&time=12:44&tz=2&ln_d=37&ln_m=37&dir_ln=e&lt_d=55&lt_m=45&dir_lt=n&hash=X&report_id=travel";
+    for session in [
+        json!(id),
+        json!("never-seen-session-id"),
+        json!(42),
+        json!(null),
+    ] {
+        let mut socket = connect(&server, "/ws/chat-success/travel").await;
+        send(
+            &mut socket,
+            &json!({"success": true, "lang": "en", "report_url_params": params, "session": session}),
+        )
+        .await;
+        let (frames, code) = to_the_end(&mut socket).await;
+        assert_eq!(code, Some(1000), "{session}: never an error");
+        assert!(frames.iter().any(|f| f.get("report_url").is_some()));
+    }
+    live_becomes(&server, 0).await;
+    let (_, _, metrics) = get(&server, "/metrics").await;
+    let paid = |variant: &str| {
+        sample(
+            &metrics,
+            "chatbot_payments_total",
+            &[("report", "travel"), ("locale", "pl"), ("variant", variant)],
+        )
+    };
+    assert_eq!(
+        paid("short"),
+        Some(1.0),
+        "counted for the dialogue's locale and variant"
+    );
+    assert_eq!(paid("long"), Some(0.0));
+    assert_eq!(
+        sample(
+            &metrics,
+            "chatbot_payments_unattributed_total",
+            &[("report", "travel")]
+        ),
+        Some(3.0)
+    );
+    assert_eq!(
+        sample(
+            &metrics,
+            "chatbot_purchases_total",
+            &[("report", "travel"), ("locale", "pl"), ("variant", "short")]
+        ),
+        Some(1.0)
+    );
+}

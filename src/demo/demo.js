@@ -286,8 +286,21 @@
       const n = Number(dotted);
       return NUMBER.test(dotted) && Number.isFinite(n) ? n : price.value;
     }
+    // A stable id of this browser, kept like the visitor kind: it draws the dialogue
+    // variant (PROTOCOL.md, "Dialogue variants"); `?variant=short` picks one instead.
+    function visitorId() {
+      const key = 'chatbot-demo.visitor';
+      try {
+        let id = localStorage.getItem(key);
+        if (!id || !/^[A-Za-z0-9_-]{16,64}$/.test(id)) { id = newSession(); localStorage.setItem(key, id); }
+        return id;
+      } catch (_) { return null; /* storage off: no experiment, the default dialogue */ }
+    }
     function formProfile() {
       const p = { is_new_visitor: visitor(), price: priceValue(), currency: currency.value };
+      const id = visitorId();
+      if (id) p.visitor = id;
+      if (QUERY.has('variant')) p.variant = QUERY.get('variant');
       if (currencyCode.value) p.currency_code = currencyCode.value;
       return p;
     }
@@ -422,10 +435,12 @@
       }
       if (ev.code === CLOSE.normal && lastStatus === 'sending') {
         setState('closed');
+        // The post-payment page names this dialogue, so the payment counts for its variant.
+        const paidFor = session ? `&session=${encodeURIComponent(session)}` : '';
         session = null;
         showNotice('checkout', 'checkout_notice', null,
           { cls: 'checkout-link', key: 'post_payment_chat',
-            href: `/api/chatbot-demo/success/${encodeURIComponent(REPORT_ID)}/?lang=${encodeURIComponent(langSelect.value)}` });
+            href: `/api/chatbot-demo/success/${encodeURIComponent(REPORT_ID)}/?lang=${encodeURIComponent(langSelect.value)}${paidFor}` });
         notice.querySelector('a').focus({ preventScroll: true });
       } else if (ev.code === CLOSE.normal) {
         setState('closed');
@@ -587,6 +602,8 @@
     const message = () => {
       const m = { success: success.checked, lang: langSelect.value };
       if (m.success) m.report_url_params = params.value;
+      // The engagement dialogue this payment came from (its page passed it along).
+      if (QUERY.has('session')) m.session = QUERY.get('session');
       return m;
     };
     firstMessage = message;

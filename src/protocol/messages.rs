@@ -220,6 +220,9 @@ pub struct Payment {
     pub lang: Locale,
     /// `report_url_params` when the payment succeeded; `None` when it failed.
     pub params: Option<String>,
+    /// `session`: the engagement dialogue that led to this payment, when well-formed.
+    /// Never an error here: nothing stands between a paying visitor and the report.
+    pub session: Option<SessionKey>,
 }
 
 impl First {
@@ -312,7 +315,16 @@ impl Payment {
             (true, None) => return Err(ClientError::ParamsMissing),
             (true, Some(raw)) => Some(string(raw).ok_or(ClientError::ParamsType)?),
         };
-        Ok(Payment { lang, params })
+        let session = fields
+            .get(Field::Session)
+            .and_then(string)
+            .and_then(|s| SessionId::parse(&s))
+            .map(|id| id.key());
+        Ok(Payment {
+            lang,
+            params,
+            session,
+        })
     }
 }
 

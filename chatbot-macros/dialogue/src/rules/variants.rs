@@ -78,9 +78,13 @@ pub fn table(
                 source,
                 key.span(),
                 format!("variant `{variant}` has no folder `{}/{variant}`", folder.folder),
-                match suggest(variant, folders.iter().copied()) {
-                    help if folders.is_empty() => format!("create {}/{variant} with its dialogue.toml and texts, or remove it here; {help}", folder.folder),
-                    help => help,
+                if folders.is_empty() {
+                    format!(
+                        "create {}/{variant} with its dialogue.toml and texts (steps only), or remove it here",
+                        folder.folder
+                    )
+                } else {
+                    suggest(variant, folders.iter().copied())
                 },
             );
         }
