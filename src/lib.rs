@@ -12,7 +12,8 @@
 //!   `session` id and the digest it is stored and logged as;
 //! - [`connection`]: the socket loop that paces a dialogue and enforces the timers;
 //! - [`server`]: routes, upgrade, connection limit, shutdown; [`demo`]: the demo pages;
-//! - [`metrics`]: the Prometheus metrics, funnel included;
+//! - [`metrics`]: the Prometheus metrics, funnel included; [`funnel`]: `/funnel`, the
+//!   funnel per variant as a page;
 //! - [`config`], [`system`]: flags, logging and the open-file limit.
 
 pub mod catalogue;
@@ -20,6 +21,7 @@ pub mod config;
 pub mod connection;
 pub mod demo;
 pub mod experiment;
+pub mod funnel;
 pub mod graph;
 pub mod metrics;
 pub mod payment;

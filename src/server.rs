@@ -152,7 +152,9 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/readyz", get(ready))
         .merge(crate::demo::routes());
     let router = if app.config.metrics_addr.is_none() {
-        router.route("/metrics", get(metrics))
+        router
+            .route("/metrics", get(metrics))
+            .route("/funnel", get(funnel))
     } else {
         router
     };
@@ -163,6 +165,7 @@ pub fn router(app: Arc<App>) -> Router {
 fn metrics_router(app: Arc<App>) -> Router {
     Router::new()
         .route("/metrics", get(metrics))
+        .route("/funnel", get(funnel))
         .route("/healthz", get(|| async { "ok\n" }))
         .with_state(app)
 }
@@ -184,6 +187,26 @@ async fn metrics(State(app): State<Arc<App>>) -> impl IntoResponse {
         )],
         app.metrics.render(),
     )
+}
+
+/// `/funnel`: this instance's funnel per report and variant, as a page.
+async fn funnel(State(app): State<Arc<App>>) -> Response {
+    use askama::Template;
+    match crate::funnel::page(&app.metrics.render()).render() {
+        Ok(html) => (
+            [(header::CACHE_CONTROL, "no-store")],
+            axum::response::Html(html),
+        )
+            .into_response(),
+        Err(error) => {
+            tracing::error!(%error, "funnel page failed to render");
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "the funnel page failed\n",
+            )
+                .into_response()
+        }
+    }
 }
 
 /// The report of `/ws/<endpoint>/<report_id>`, with or without one trailing slash.

@@ -237,7 +237,7 @@ async fn a_visitor_walks_every_page_at_both_sizes_in_ru_and_pl() {
         open(
             &mut page,
             &format!(
-                "{base}/api/chatbot-demo/engagement/{}/?lang={lang}",
+                "{base}/api/chatbot-demo/engagement/{}/?lang={lang}&variant=long",
                 report.slug()
             ),
         )
@@ -285,10 +285,19 @@ async fn a_visitor_walks_every_page_at_both_sizes_in_ru_and_pl() {
             true,
             "{label}: a way on is in view"
         );
-        assert_eq!(
-            page.eval("document.querySelector('#notice a').getAttribute('href')")
-                .await,
-            format!("/api/chatbot-demo/success/{}/?lang={lang}", report.slug())
+        // The post-payment page is told which dialogue it pays for.
+        let href = page
+            .eval("document.querySelector('#notice a').getAttribute('href')")
+            .await;
+        let href = href.as_str().unwrap_or_default();
+        let expected = format!(
+            "/api/chatbot-demo/success/{}/?lang={lang}&session=",
+            report.slug()
+        );
+        assert!(href.starts_with(&expected), "{label}: {href}");
+        assert!(
+            chatbot::session_id::SessionId::parse(&href[expected.len()..]).is_some(),
+            "{label}: {href}"
         );
         assert_eq!(
             page.eval("[...document.querySelectorAll('#chat .bubble .sr-only')].every((s) => s.textContent.length > 0)").await,
@@ -403,7 +412,7 @@ async fn links_prefill_the_form_and_bad_input_is_caught() {
     // A prefilled link in Polish, started at once; the decimal comma is read as a point.
     open(
         &mut page,
-        &format!("{base}/api/chatbot-demo/engagement/newjob/?lang=pl&new=0&price=19,99&currency=z%C5%82&currency_code=PLN&start=1"),
+        &format!("{base}/api/chatbot-demo/engagement/newjob/?variant=long&lang=pl&new=0&price=19,99&currency=z%C5%82&currency_code=PLN&start=1"),
     )
     .await;
     page.until("document.body.dataset.botStatus === 'waiting'")
@@ -468,7 +477,7 @@ async fn links_prefill_the_form_and_bad_input_is_caught() {
     // A currency of only spaces does not start a chat; the field is marked.
     open(
         &mut page,
-        &format!("{base}/api/chatbot-demo/engagement/love/?lang=ru"),
+        &format!("{base}/api/chatbot-demo/engagement/love/?lang=ru&variant=long"),
     )
     .await;
     page.eval("document.querySelector('#currency').value = '   '; document.querySelector('#start').click()").await;
@@ -507,7 +516,7 @@ async fn links_prefill_the_form_and_bad_input_is_caught() {
     // Markup in a message (here the currency, shown in the offer) stays text.
     open(
         &mut page,
-        &format!("{base}/api/chatbot-demo/engagement/money/"),
+        &format!("{base}/api/chatbot-demo/engagement/money/?variant=long"),
     )
     .await;
     let evil = "<img src=x onerror=window.x=1>";
@@ -562,7 +571,7 @@ async fn a_server_restart_mid_dialogue_is_resumed() {
         size(&mut page, viewport).await;
         open(
             &mut page,
-            &format!("http://{addr}/api/chatbot-demo/engagement/travel/?lang=ru"),
+            &format!("http://{addr}/api/chatbot-demo/engagement/travel/?lang=ru&variant=long"),
         )
         .await;
         page.eval("document.querySelector('#start').click()").await;
@@ -633,4 +642,89 @@ async fn a_server_restart_mid_dialogue_is_resumed() {
         assert_eq!(errors, Vec::<String>::new(), "{device}: console");
     }
     server.shutdown().await;
+}
+
+/// A few hundred simulated visitors, then `/funnel` in a real browser at both sizes:
+/// every report with both variants, bars and conversions, no console error. Its desktop
+/// screenshot is the README's (`target/screenshots/funnel-desktop.png`).
+#[tokio::test]
+async fn the_funnel_page_shows_every_variant_after_simulated_dialogues() {
+    let Some(binary) = chromium("the_funnel_page_shows_every_variant_after_simulated_dialogues")
+    else {
+        return;
+    };
+    let server = common::server(Config::for_tests()).await;
+    let params = |report: &str| {
+        format!(
+            "date=2023-9-24&time=12:44&tz=2&ln_d=37&ln_m=37&dir_ln=e&lt_d=55&lt_m=45&dir_lt=n&hash=X&report_id={report}"
+        )
+    };
+    for n in 0..360usize {
+        let report = Report::ALL[n % Report::ALL.len()];
+        let lang = ["ru", "en", "pl"][n % 3];
+        let session = format!("funnel-session-{n:06}");
+        let mut socket = common::connect(&server, &format!("/ws/chat/{}", report.slug())).await;
+        common::send(
+            &mut socket,
+            &json!({"lang": lang, "is_new_visitor": n % 4 != 0, "price": 250, "currency": "USD",
+                    "visitor": format!("funnel-visitor-{n:06}"), "session": session}),
+        )
+        .await;
+        match n % 5 {
+            // Declines twice and leaves.
+            0 | 1 => {
+                common::chunk(&mut socket).await;
+                for _ in 0..2 {
+                    common::send(&mut socket, &json!({"message": "нет / no / nie"})).await;
+                    common::chunk(&mut socket).await;
+                }
+            }
+            // Leaves after the first question.
+            2 => {
+                common::chunk(&mut socket).await;
+            }
+            // Walks to the checkout; every other buyer pays.
+            _ => {
+                let (_, code) = common::to_the_end(&mut socket).await;
+                assert_eq!(code, Some(1000));
+                if (n / 6) % 3 != 0 {
+                    let mut paying =
+                        common::connect(&server, &format!("/ws/chat-success/{}", report.slug()))
+                            .await;
+                    common::send(
+                        &mut paying,
+                        &json!({"success": true, "lang": lang, "report_url_params": params(report.slug()), "session": session}),
+                    )
+                    .await;
+                    common::to_the_end(&mut paying).await;
+                }
+            }
+        }
+    }
+    common::live_becomes(&server, 0).await;
+    let mut page = Browser::launch(&binary).await;
+    for (viewport, device) in [(PHONE, "phone"), (DESKTOP, "desktop")] {
+        size(&mut page, viewport).await;
+        open(&mut page, &format!("http://{}/funnel", server.addr())).await;
+        assert_eq!(page.count("section.report").await, Report::ALL.len() as u64);
+        assert_eq!(page.count(".variant").await, 2 * Report::ALL.len() as u64);
+        let paid: u64 = page
+            .eval("[...document.querySelectorAll('table.summary tr:nth-child(3) td')].map((td) => parseInt(td.textContent)).reduce((a, b) => a + b, 0)")
+            .await
+            .as_u64()
+            .unwrap_or(0);
+        assert!(paid > 20, "{device}: payments shown: {paid}");
+        assert_eq!(
+            page.eval("document.documentElement.scrollWidth <= window.innerWidth")
+                .await,
+            true,
+            "{device}: no sideways scrolling"
+        );
+        page.screenshot(&format!("funnel-{device}")).await;
+        assert_eq!(
+            page.take_errors(),
+            Vec::<String>::new(),
+            "{device}: console"
+        );
+    }
 }
