@@ -315,3 +315,42 @@ async fn dialogues_resume_across_instances_over_tls_and_an_untrusted_certificate
         assert!(text.contains("--redis-ca"), "{text}");
     }
 }
+
+/// Variants across instances: a visitor id draws the same variant on both, and a
+/// dialogue resumed on the other instance keeps the variant it started in.
+#[tokio::test]
+async fn a_visitor_keeps_one_variant_across_instances_and_a_resume_keeps_it_too() {
+    let Some(redis) = Redis::start().await else {
+        return;
+    };
+    let (a, b) = (instance(&redis).await, instance(&redis).await);
+    for n in 0..12 {
+        let visitor = format!("across-instances-{n:06}");
+        let mut seen = Vec::new();
+        for (server, s) in [(&a, "a"), (&b, "b")] {
+            let mut socket = connect(server, "/ws/chat/love").await;
+            let mut first = first_with(&format!("variant-{s}-{n:010}"), 0);
+            first["visitor"] = json!(visitor);
+            send(&mut socket, &first).await;
+            seen.push(frame(&mut socket).await["variant"].clone());
+        }
+        assert_eq!(seen[0], seen[1], "{visitor}: one variant on both instances");
+    }
+    let id = "variant-resumed-on-b-01";
+    let mut socket = connect(&a, "/ws/chat/love").await;
+    let mut first = first_with(id, 0);
+    first["variant"] = json!("short");
+    send(&mut socket, &first).await;
+    assert_eq!(frame(&mut socket).await["variant"], "short");
+    chunk(&mut socket).await;
+    drop(socket);
+    live_becomes(&a, 0).await;
+    a.app().sessions.flush().await;
+    let mut socket = connect(&b, "/ws/chat/love").await;
+    send(&mut socket, &first_with(id, 1)).await;
+    let lead = frame(&mut socket).await;
+    assert_eq!(
+        (lead["resumed"].clone(), lead["variant"].clone()),
+        (json!(true), json!("short"))
+    );
+}

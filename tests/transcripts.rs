@@ -1,6 +1,7 @@
-//! Golden transcripts: every report × locale × new/returning visitor, the default walk
-//! and each quick-reply path, as plain text in `tests/transcripts/<report>.txt`, so any
-//! content change shows up in review. After an intended change, rewrite them with
+//! Golden transcripts: every report × variant × locale × new/returning visitor, the
+//! default walk and each quick-reply path, as plain text in
+//! `tests/transcripts/<report>.txt` (the default variant, with the post-payment texts)
+//! and `<report>-<variant>.txt`, so any content change shows up in review. After an intended change, rewrite them with
 //! `UPDATE_TRANSCRIPTS=1 cargo test --test transcripts` and review the diff.
 
 mod common;
@@ -51,8 +52,13 @@ fn print_run(out: &mut String, run: &Run) {
     }
 }
 
-fn transcript(report: Report) -> String {
-    let mut out = format!("# {} — {}\n", report.slug(), report.title(Locale::En));
+fn transcript(report: Report, variant: usize) -> String {
+    let name = report.variants()[variant].name;
+    let mut out = format!(
+        "# {} ({name}) — {}\n",
+        report.slug(),
+        report.title(Locale::En)
+    );
     for locale in Locale::ALL {
         for new_visitor in [true, false] {
             let visitor = if new_visitor {
@@ -60,7 +66,7 @@ fn transcript(report: Report) -> String {
             } else {
                 "returning visitor"
             };
-            for plan in plans(report.start(new_visitor)) {
+            for plan in plans(report.start_in(variant, new_visitor)) {
                 let route: Vec<&str> = plan.iter().map(|o| o.unwrap_or("-")).collect();
                 let answers = if route.is_empty() {
                     "default answers".to_owned()
@@ -69,7 +75,7 @@ fn transcript(report: Report) -> String {
                 };
                 let _ = writeln!(out, "\n## {} · {visitor} · {answers}", locale.code());
                 let mut dialogue = EngagementDialogue::new(report);
-                let first = serde_json::json!({"lang": locale.code(), "is_new_visitor": new_visitor, "price": 19.99, "currency": currency(locale)});
+                let first = serde_json::json!({"lang": locale.code(), "is_new_visitor": new_visitor, "price": 19.99, "currency": currency(locale), "variant": name});
                 let mut run = dialogue.on_message(&first.to_string()).unwrap();
                 let mut answers = plan.iter().copied().chain(std::iter::repeat(None));
                 loop {
@@ -92,7 +98,8 @@ fn transcript(report: Report) -> String {
                 }
             }
         }
-        for success in [true, false] {
+        // The post-payment texts are the report's, shared by its variants.
+        for success in [true, false].into_iter().filter(|_| variant == 0) {
             let _ = writeln!(
                 out,
                 "\n## {} · post-payment · {}",
@@ -115,9 +122,16 @@ fn transcripts_match_the_reviewed_copies() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/transcripts");
     let update = std::env::var_os("UPDATE_TRANSCRIPTS").is_some();
     let mut stale = Vec::new();
-    for report in Report::ALL {
-        let path = dir.join(format!("{}.txt", report.slug()));
-        let text = transcript(report);
+    for (report, variant) in Report::ALL
+        .into_iter()
+        .flat_map(|r| (0..r.variants().len()).map(move |v| (r, v)))
+    {
+        let file = match variant {
+            0 => format!("{}.txt", report.slug()),
+            v => format!("{}-{}.txt", report.slug(), report.variants()[v].name),
+        };
+        let path = dir.join(file);
+        let text = transcript(report, variant);
         if update {
             std::fs::create_dir_all(&dir).unwrap();
             std::fs::write(&path, &text).unwrap();
