@@ -22,6 +22,9 @@ use crate::protocol::Close;
 const CSS: &str = include_str!("demo/demo.css");
 const JS: &str = include_str!("demo/demo.js");
 const FAVICON: &str = include_str!("demo/favicon.svg");
+/// The headless chat client for integrators (`client/`), served so a shop can import it.
+const CLIENT: &str = include_str!("../client/chat-client.js");
+const CLIENT_TYPES: &str = include_str!("../client/chat-client.d.ts");
 const PROTOCOL: &str = include_str!("../docs/protocol.md");
 
 /// Where the protocol page is served.
@@ -34,6 +37,11 @@ pub fn routes<S: Clone + Send + Sync + 'static>() -> Router<S> {
         .route(
             "/api/chatbot-demo/demo.js",
             get(|| asset("text/javascript", JS)),
+        )
+        .route("/chat/client.js", get(|| asset("text/javascript", CLIENT)))
+        .route(
+            "/chat/client.d.ts",
+            get(|| asset("text/plain", CLIENT_TYPES)),
         )
         .route("/favicon.svg", get(|| asset("image/svg+xml", FAVICON)))
         .route("/favicon.ico", get(|| asset("image/svg+xml", FAVICON)))

@@ -227,3 +227,15 @@ async fn the_protocol_page_and_the_favicon_are_served() {
         assert!(body.starts_with("<svg"), "{path}");
     }
 }
+
+#[tokio::test]
+async fn the_headless_client_and_its_types_are_served() {
+    let server = start().await;
+    let (status, head, body) = get(&server, "/chat/client.js").await;
+    assert_eq!(status, 200);
+    assert!(head.contains("content-type: text/javascript"));
+    assert!(body.contains("export class ChatClient"), "the ES module");
+    let (status, _, body) = get(&server, "/chat/client.d.ts").await;
+    assert_eq!(status, 200);
+    assert!(body.contains("ChatClient"));
+}
