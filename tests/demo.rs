@@ -230,7 +230,7 @@ async fn the_protocol_page_and_the_favicon_are_served() {
 
 #[tokio::test]
 async fn the_headless_client_and_its_types_are_served() {
-    let server = start().await;
+    let server = common::start().await;
     let (status, head, body) = get(&server, "/chat/client.js").await;
     assert_eq!(status, 200);
     assert!(head.contains("content-type: text/javascript"));
