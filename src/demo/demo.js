@@ -261,6 +261,7 @@
   // ---- Engagement page: /ws/chat/<report_id> ----
   function initEngagement() {
     const price = $('price'), currency = $('currency'), currencyCode = $('currency-code');
+    const variantSelect = $('variant');
     const start = $('start'), restart = $('restart'), restartDock = $('restart-dock');
     const tryAgain = $('try-again'), composer = $('composer'), text = $('text'), send_ = $('send');
     const replies = $('quick-replies');
@@ -300,7 +301,7 @@
       const p = { is_new_visitor: visitor(), price: priceValue(), currency: currency.value };
       const id = visitorId();
       if (id) p.visitor = id;
-      if (QUERY.has('variant')) p.variant = QUERY.get('variant');
+      if (variantSelect.value) p.variant = variantSelect.value;
       if (currencyCode.value) p.currency_code = currencyCode.value;
       return p;
     }
@@ -317,7 +318,7 @@
       $('price-preview').textContent = JSON.stringify(priceValue());
       showFirstMessage();
     }
-    for (const f of [price, currency, currencyCode, langSelect]) {
+    for (const f of [price, currency, currencyCode, variantSelect, langSelect]) {
       f.addEventListener('input', updatePreview);
       f.addEventListener('change', updatePreview);
     }
@@ -510,7 +511,7 @@
       const answerable = waiting || s === 'paused';
       send_.setAttribute('aria-disabled', String(!answerable));
       replies.querySelectorAll('button').forEach((b) => { b.disabled = !answerable; });
-      for (const f of [price, currency, currencyCode, ...settings.querySelectorAll('input[name="is_new_visitor"]')]) {
+      for (const f of [price, currency, currencyCode, variantSelect, ...settings.querySelectorAll('input[name="is_new_visitor"]')]) {
         f.disabled = s !== 'idle';
       }
       start.hidden = s !== 'idle';
@@ -566,6 +567,9 @@
     }
     if (QUERY.has('price')) price.value = QUERY.get('price');
     if (QUERY.has('currency')) currency.value = QUERY.get('currency');
+    if (QUERY.has('variant') && [...variantSelect.options].some((o) => o.value === QUERY.get('variant'))) {
+      variantSelect.value = QUERY.get('variant');
+    }
     if (QUERY.has('currency_code')) {
       const code = QUERY.get('currency_code');
       if ([...currencyCode.options].some((o) => o.value === code)) currencyCode.value = code;
