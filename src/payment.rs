@@ -177,14 +177,8 @@ impl Dialogue for PaymentDialogue {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::{Value, json};
-
-    fn frames(run: &Run) -> Vec<Value> {
-        run.frames
-            .iter()
-            .map(|f| serde_json::from_str(f).unwrap())
-            .collect()
-    }
+    use crate::session::frames;
+    use serde_json::json;
 
     #[test]
     fn post_payment_puts_the_link_on_the_link_message_only() {

@@ -404,17 +404,19 @@ impl Dialogue for EngagementDialogue {
     }
 }
 
+/// A run's frames as JSON, for tests of the dialogues.
+#[cfg(test)]
+pub(crate) fn frames(run: &Run) -> Vec<serde_json::Value> {
+    run.frames
+        .iter()
+        .map(|f| serde_json::from_str(f).expect("frames are JSON"))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::{Value, json};
-
-    fn frames(run: &Run) -> Vec<Value> {
-        run.frames
-            .iter()
-            .map(|f| serde_json::from_str(f).unwrap())
-            .collect()
-    }
 
     fn first(lang: &str, price: Value, currency: &str, code: Option<&str>) -> String {
         let mut m =

@@ -7,26 +7,15 @@
 //!   plural rules and number formats give (the categories below are the textbook rules of
 //!   each language, written out independently of ICU4X).
 
+mod common;
+
 use chatbot::catalogue::{Currency, Locale, Report, State};
 use chatbot::price::{Price, ShownCurrency, show};
 use chatbot::protocol::Answer;
 use chatbot::resume::Stored;
 use chatbot::session::Engagement;
 use chatbot_dialogue::runtime::Aside;
-use serde::Deserialize;
-
-#[derive(Deserialize)]
-struct Corpus {
-    answer: Vec<Case>,
-}
-
-#[derive(Deserialize)]
-struct Case {
-    report: String,
-    step: String,
-    text: String,
-    expect: String,
-}
+use common::Corpus;
 
 #[test]
 fn every_question_has_quick_replies() {

@@ -7,26 +7,15 @@
 //! and `held-out-*` (never tuned on: its rate is printed and reported, and only its
 //! safety is asserted). On both, no answer that is not a purchase may buy.
 
+mod common;
+
 use chatbot::catalogue::{Locale, Report, State};
 use chatbot::price::{Price, ShownCurrency};
 use chatbot::protocol::Answer;
 use chatbot::resume::Stored;
 use chatbot::session::Engagement;
 use chatbot_dialogue::runtime::{Aside, Intent};
-use serde::Deserialize;
-
-#[derive(Deserialize)]
-struct Corpus {
-    answer: Vec<Case>,
-}
-
-#[derive(Deserialize)]
-struct Case {
-    report: String,
-    step: String,
-    text: String,
-    expect: String,
-}
+use common::Corpus;
 
 fn at(state: State, locale: Locale) -> Engagement {
     Engagement::restore(

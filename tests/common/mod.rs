@@ -358,3 +358,18 @@ pub async fn spawn_binary(
     .expect("serving within 30 s");
     (child, addr, lines)
 }
+
+/// A corpus of typed answers (`tests/answers/`): where each was typed and what it means.
+#[derive(serde::Deserialize)]
+pub struct Corpus {
+    pub answer: Vec<Case>,
+}
+
+/// One typed answer: the report and step it was typed at, the text, what it means.
+#[derive(serde::Deserialize)]
+pub struct Case {
+    pub report: String,
+    pub step: String,
+    pub text: String,
+    pub expect: String,
+}
