@@ -40,9 +40,12 @@ impl SessionId {
     /// What every store keeps of this id.
     pub fn key(&self) -> SessionKey {
         let digest = ring::digest::digest(&ring::digest::SHA256, self.0.as_bytes());
-        let mut first = [0u8; 16];
-        first.copy_from_slice(&digest.as_ref()[..16]);
-        SessionKey(u128::from_be_bytes(first))
+        let half = |range: std::ops::Range<usize>| {
+            let mut bytes = [0u8; 8];
+            bytes.copy_from_slice(&digest.as_ref()[range]);
+            u64::from_be_bytes(bytes)
+        };
+        SessionKey([half(0..8), half(8..16)])
     }
 }
 
@@ -54,9 +57,10 @@ impl fmt::Debug for SessionId {
 }
 
 /// The first 128 bits of an id's SHA-256: the only form in which an id is stored,
-/// published or logged.
+/// published or logged. Two `u64`s rather than a `u128`, whose 16-byte alignment would
+/// pad every held session's state and every stored entry.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct SessionKey(u128);
+pub struct SessionKey([u64; 2]);
 
 impl SessionKey {
     /// The Redis key of the dialogue: `chatbot:session:<32 hex digits>`.
@@ -70,19 +74,23 @@ impl SessionKey {
         if text.len() != 32 || !text.bytes().all(|b| b.is_ascii_hexdigit()) {
             return None;
         }
-        u128::from_str_radix(text, 16).ok().map(SessionKey)
+        let (high, low) = text.split_at(16);
+        Some(SessionKey([
+            u64::from_str_radix(high, 16).ok()?,
+            u64::from_str_radix(low, 16).ok()?,
+        ]))
     }
 
     /// For logs: 8 hex digits, enough to follow one dialogue, useless to resume it. An
     /// operator finds a frontend's id with `printf %s ID | sha256sum | cut -c1-8`.
     pub fn shown(self) -> String {
-        format!("{:08x}", (self.0 >> 96) as u32)
+        format!("{:08x}", self.0[0] >> 32)
     }
 }
 
 impl fmt::Display for SessionKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:032x}", self.0)
+        write!(f, "{:016x}{:016x}", self.0[0], self.0[1])
     }
 }
 
