@@ -135,8 +135,9 @@ async fn drive<D: Dialogue>(
     let taken_over = stop.taken_over.cancelled();
     tokio::pin!(taken_over);
     loop {
-        // The frames still to send, the untimed frame that goes with the first of them,
-        // and when that first one was due.
+        // The frames still to send, whether the first is an untimed lead that goes with
+        // the next, and when that first one was due. (A flag, not the lead apart: this
+        // state is part of every held session's task.)
         let (lead, frames, then, due) = tokio::select! {
             biased;
             () = &mut cancelled => return Exit::Close(Close::GoingAway),
@@ -144,7 +145,7 @@ async fn drive<D: Dialogue>(
             () = &mut deadline => match phase {
                 Phase::Waiting { first: true } => return Exit::Close(Close::Policy),
                 Phase::Waiting { first: false } => return Exit::Close(Close::Idle),
-                Phase::Sending { frames, then } => (None, frames, then, deadline.deadline()),
+                Phase::Sending { frames, then } => (false, frames, then, deadline.deadline()),
             },
             message = socket.next() => {
                 let text = match message {
@@ -171,8 +172,9 @@ async fn drive<D: Dialogue>(
                 match dialogue.on_message(&text) {
                     Ok(run) => {
                         on_run(dialogue, &run);
-                        let lead = run.lead.map(|lead| lead.frame);
-                        (lead, run.frames.into_iter(), run.then, Instant::now())
+                        let mut frames = run.frames;
+                        let lead = run.lead.map(|lead| frames.insert(0, lead.frame)).is_some();
+                        (lead, frames.into_iter(), run.then, Instant::now())
                     }
                     Err(error) => return Exit::Reject(error),
                 }
@@ -200,10 +202,11 @@ enum After {
 }
 
 /// Sends the next frame of a run (and, with no interval, all the rest), due at `due`,
-/// after `lead` (a frame that takes no time of its own), and says what follows.
+/// with the one before it when `lead` (a frame that takes no time of its own), and says
+/// what follows.
 async fn send_from(
     socket: &mut impl Socket,
-    lead: Option<String>,
+    lead: bool,
     mut frames: std::vec::IntoIter<String>,
     then: Then,
     timing: Timing,
@@ -212,9 +215,9 @@ async fn send_from(
     let batch = if timing.interval.is_zero() {
         frames.len()
     } else {
-        1
+        1 + usize::from(lead)
     };
-    for frame in lead.into_iter().chain(frames.by_ref().take(batch)) {
+    for frame in frames.by_ref().take(batch) {
         if socket.feed(Message::Text(frame.into())).await.is_err() {
             return After::Gone;
         }
