@@ -349,7 +349,7 @@ impl Metrics {
                 vec![
                     ("report", s.report().slug()),
                     ("locale", l.code()),
-                    ("variant", Variant::of(s).name()),
+                    ("variant", s.variant_name()),
                     ("step", s.name()),
                 ]
             }),

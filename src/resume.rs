@@ -54,11 +54,7 @@ impl Stored {
         format!(
             "3\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{kind}\t{currency}",
             self.state.report().slug(),
-            self.state
-                .report()
-                .variants()
-                .get(self.state.variant())
-                .map_or("", |v| v.name),
+            self.state.variant_name(),
             self.state.name(),
             self.locale.code(),
             self.chunk_start,

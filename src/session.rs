@@ -342,8 +342,7 @@ impl EngagementDialogue {
 
 /// The variant a session frame names: where the report has more than one.
 fn shown_variant(state: State) -> Option<&'static str> {
-    let variants = state.report().variants();
-    (variants.len() > 1).then(|| variants.get(state.variant()).map_or("", |v| v.name))
+    (state.report().variants().len() > 1).then(|| state.variant_name())
 }
 
 impl Dialogue for EngagementDialogue {

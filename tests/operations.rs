@@ -58,7 +58,7 @@ async fn metrics_count_a_scripted_walk_exactly() {
             } else {
                 0.0
             };
-            let variant = state.report().variants()[state.variant()].name;
+            let variant = state.variant_name();
             let labels = [
                 ("report", state.report().slug()),
                 ("locale", locale.code()),

@@ -110,22 +110,15 @@ impl Drop for Tls {
 impl Redis {
     /// Starts one, or `None` when `redis-server` is not installed (outside CI).
     pub async fn start() -> Option<Redis> {
-        let binary = installed(
-            "redis-server",
-            &["/usr/bin/redis-server", "/usr/local/bin/redis-server"],
-        )?;
-        let mut redis = Redis {
-            binary,
-            port: free_port(),
-            child: None,
-            tls: None,
-        };
-        redis.restart().await;
-        Some(redis)
+        Redis::launch(None).await
     }
 
     /// Starts one that speaks TLS only, with a certificate of a CA made for this test.
     pub async fn start_tls() -> Option<Redis> {
+        Redis::launch(Some(Tls::make("chatbot test CA"))).await
+    }
+
+    async fn launch(tls: Option<Tls>) -> Option<Redis> {
         let binary = installed(
             "redis-server",
             &["/usr/bin/redis-server", "/usr/local/bin/redis-server"],
@@ -134,7 +127,7 @@ impl Redis {
             binary,
             port: free_port(),
             child: None,
-            tls: Some(Tls::make("chatbot test CA")),
+            tls,
         };
         redis.restart().await;
         Some(redis)

@@ -233,6 +233,7 @@ pub fn generate(catalogue: &Catalogue) -> TokenStream {
     let dialogue_idents: Vec<&Ident> = dialogues.iter().map(|(.., ident)| ident).collect();
     let dialogue_reports: Vec<&Ident> = dialogues.iter().map(|(_, v, ..)| *v).collect();
     let dialogue_indices: Vec<usize> = dialogues.iter().map(|(_, _, i, _)| *i).collect();
+    let dialogue_variants: Vec<&str> = dialogues.iter().map(|(d, ..)| d.variant.as_str()).collect();
     let variant_lists = reports.iter().map(|r| {
         let items = std::iter::once(r).chain(&r.variants).map(|d| {
             let (name, weight) = (&d.variant, d.weight);
@@ -458,6 +459,11 @@ pub fn generate(catalogue: &Catalogue) -> TokenStream {
             /// [`Report::variants`].
             pub const fn variant(self) -> usize {
                 match self { #(State::#dialogue_idents(_) => #dialogue_indices,)* }
+            }
+
+            /// The name of that variant (`long`, `short`; `default` where the report has one).
+            pub const fn variant_name(self) -> &'static str {
+                match self { #(State::#dialogue_idents(_) => #dialogue_variants,)* }
             }
 
             /// The answer to a question asked at any step of this dialogue (empty where

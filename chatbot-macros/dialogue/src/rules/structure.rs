@@ -137,15 +137,12 @@ pub fn check_structure(
     let start_new = resolve(&raw.start.get_ref().new, "`start.new`", errors);
     let start_returning = resolve(&raw.start.get_ref().returning, "`start.returning`", errors);
     let mut out = Vec::new();
-    for (name, step) in steps {
-        let (name, step) = (name.get_ref(), step.get_ref());
+    for (key, step) in steps {
+        let (name, step) = (key.get_ref(), step.get_ref());
         if !is_step_name(name) {
-            let span = steps
-                .get_key_value(name.as_str())
-                .map_or(0..0, |(k, _)| k.span());
             errors.at(
                 source,
-                span,
+                key.span(),
                 format!("step name `{name}` is not a lowercase identifier"),
                 "use lowercase letters a-z and digits, words joined by single `_`, starting with a letter, e.g. `ask_budget`".into(),
             );
@@ -166,12 +163,9 @@ pub fn check_structure(
                 );
             }
         } else if step.next.is_none() {
-            let span = steps
-                .get_key_value(name.as_str())
-                .map_or(0..0, |(k, _)| k.span());
             errors.at(
                 source,
-                span,
+                key.span(),
                 format!("step `{name}` has no `next`"),
                 "add `next = \"<step>\"`, the way forward when the visitor answers without a quick reply, or `purchase = true`".into(),
             );
@@ -217,11 +211,6 @@ pub fn check_structure(
                 });
             }
         }
-        let key_span = || {
-            steps
-                .get_key_value(name.as_str())
-                .map_or(0..0, |(k, _)| k.span())
-        };
         if !purchase && step.options.as_ref().is_none_or(|o| o.get_ref().is_empty()) {
             let next = step
                 .next
@@ -248,7 +237,7 @@ pub fn check_structure(
             };
             errors.at(
                 source,
-                step.options.as_ref().map_or_else(key_span, Spanned::span),
+                step.options.as_ref().map_or_else(|| key.span(), Spanned::span),
                 format!("step `{name}` asks a question but offers no quick replies"),
                 format!(
                     "every waiting message needs at least one quick reply, so that it can be answered in one tap: {example}"
