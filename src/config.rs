@@ -111,7 +111,7 @@ pub struct ServerArgs {
 }
 
 /// The defaults of the flags, in one place for `--help` and [`Config::for_tests`].
-mod defaults {
+pub(crate) mod defaults {
     pub const INTERVAL_MS: u64 = 2000;
     pub const FIRST_MESSAGE_TIMEOUT_S: u64 = 30;
     pub const IDLE_TIMEOUT_S: u64 = 300;

@@ -1,77 +1,86 @@
-//! The demo pages: an index of the catalogue, per report a chat page for each dialogue,
-//! the protocol page and a 404. HTML from askama templates in `templates/` (checked at
-//! compile time, auto-escaped); CSS and JS hand-written in `src/demo/`, embedded, with
-//! no build step. The chrome's words and languages come from the catalogue and reach the
-//! script as JSON in the page, so adding a locale needs no change here.
+//! The demo pages: an index of the catalogue, per report a chat page for each dialogue
+//! and the page its post-payment link opens, the protocol page and a 404. HTML from
+//! askama templates in `templates/` (checked at compile time, auto-escaped); CSS and JS
+//! hand-written in `src/demo/`, embedded, with no build step. The chrome's words and
+//! languages come from the catalogue and reach the script as JSON in the page, so adding
+//! a locale needs no change here.
+//!
+//! Rooms: [`assets`] (static files, their caching, compression), [`locale`] (which
+//! language a page is drawn in), [`reading`] (the post-payment link's page).
 //!
 //! Generic over the router's state, so this module knows nothing of the server.
+
+mod assets;
+mod locale;
+mod reading;
 
 use std::collections::BTreeMap;
 
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, RawQuery};
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use serde::Serialize;
 
 use crate::catalogue::{Currency, Locale, Report};
 use crate::protocol::Close;
+use assets::asset;
 
 const CSS: &str = include_str!("demo/demo.css");
+/// The plain pages' own styles beyond `demo.css`: the rendered protocol, parameter tables.
+const PAGES_CSS: &str = include_str!("demo/pages.css");
 const JS: &str = include_str!("demo/demo.js");
 const FAVICON: &str = include_str!("demo/favicon.svg");
 /// The headless chat client for integrators (`client/`), served so a shop can import it.
 const CLIENT: &str = include_str!("../client/chat-client.js");
 const CLIENT_TYPES: &str = include_str!("../client/chat-client.d.ts");
 const PROTOCOL: &str = include_str!("../docs/protocol.md");
+/// `docs/protocol.md` as HTML, rendered by `build.rs`.
+const PROTOCOL_HTML: &str = include_str!(concat!(env!("OUT_DIR"), "/protocol.html"));
 
 /// Where the protocol page is served.
 pub const PROTOCOL_PATH: &str = "/docs/protocol";
 
+/// Every demo route, compressed as the request allows; unknown paths get the 404 page.
 pub fn routes<S: Clone + Send + Sync + 'static>() -> Router<S> {
-    Router::new()
+    let router = Router::new()
         .route("/", get(index))
-        .route("/api/chatbot-demo/demo.css", get(|| asset("text/css", CSS)))
-        .route(
-            "/api/chatbot-demo/demo.js",
-            get(|| asset("text/javascript", JS)),
-        )
-        .route("/chat/client.js", get(|| asset("text/javascript", CLIENT)))
-        .route(
-            "/chat/client.d.ts",
-            get(|| asset("text/plain", CLIENT_TYPES)),
-        )
-        .route("/favicon.svg", get(|| asset("image/svg+xml", FAVICON)))
-        .route("/favicon.ico", get(|| asset("image/svg+xml", FAVICON)))
+        .route("/api/chatbot-demo/demo.css", asset("text/css", CSS))
+        .route("/api/chatbot-demo/pages.css", asset("text/css", PAGES_CSS))
+        .route("/api/chatbot-demo/demo.js", asset("text/javascript", JS))
+        .route("/chat/client.js", asset("text/javascript", CLIENT))
+        .route("/chat/client.d.ts", asset("text/plain", CLIENT_TYPES))
+        .route("/favicon.svg", asset("image/svg+xml", FAVICON))
+        .route("/favicon.ico", asset("image/svg+xml", FAVICON))
         .route(PROTOCOL_PATH, get(protocol))
-        .route(
-            "/docs/protocol.md",
-            get(|| asset("text/markdown", PROTOCOL)),
-        )
+        .route("/docs/protocol.md", asset("text/markdown", PROTOCOL))
         .route(
             "/api/chatbot-demo/{kind}/{report}/",
             get(
-                |Path((kind, id)): Path<(String, String)>, RawQuery(query): RawQuery| async move {
-                    chat_page(&kind, &id, query.as_deref())
+                |Path((kind, id)): Path<(String, String)>,
+                 RawQuery(query): RawQuery,
+                 headers: HeaderMap| async move {
+                    chat_page(&kind, &id, query.as_deref(), &headers)
                 },
             ),
         )
         .route(
             "/api/chatbot-demo/{kind}/{report}",
             get(
-                |Path((kind, id)): Path<(String, String)>, RawQuery(query): RawQuery| async move {
-                    canonical(&kind, &id, query.as_deref())
+                |Path((kind, id)): Path<(String, String)>,
+                 RawQuery(query): RawQuery,
+                 headers: HeaderMap| async move {
+                    canonical(&kind, &id, query.as_deref(), &headers)
                 },
             ),
         )
-        .fallback(|RawQuery(query): RawQuery| async move { not_found(query.as_deref()) })
-}
-
-async fn asset(content_type: &'static str, body: &'static str) -> Response {
-    let content_type = format!("{content_type}; charset=utf-8");
-    ([(header::CONTENT_TYPE, content_type)], body).into_response()
+        .merge(reading::routes())
+        .fallback(|RawQuery(query): RawQuery, headers: HeaderMap| async move {
+            not_found(Missing::Page, query.as_deref(), &headers)
+        });
+    assets::compressed(router)
 }
 
 /// The two dialogues a report has a demo page for.
@@ -112,17 +121,6 @@ impl Kind {
             Kind::Success => Kind::Engagement,
         }
     }
-}
-
-/// The locale a page is first drawn in: `?lang=` if it names one, else English (or the
-/// catalogue's first locale, should it have no English). The script redraws the chrome
-/// whenever the visitor picks another language.
-fn page_locale(query: Option<&str>) -> Locale {
-    form_urlencoded::parse(query.unwrap_or("").as_bytes())
-        .find(|(key, _)| key == "lang")
-        .and_then(|(_, value)| Locale::from_code(&value))
-        .or_else(|| Locale::from_code("en"))
-        .unwrap_or(Locale::ALL[0])
 }
 
 /// What the script needs of the catalogue, embedded in the page as JSON.
@@ -168,10 +166,24 @@ impl PageData {
 /// What every page shares: its locale and the chrome's words in it.
 struct Chrome {
     locale: Locale,
+    /// The page's query without `lang`, URL-encoded, kept by the language links.
+    query: String,
 }
 
 impl Chrome {
-    /// A word of the chrome; an unknown key shows as itself (a test checks every key).
+    /// The chrome of a page requested with `query` and `headers` (their language).
+    fn new(query: Option<&str>, headers: &HeaderMap) -> Chrome {
+        let kept =
+            form_urlencoded::parse(query.unwrap_or("").as_bytes()).filter(|(key, _)| key != "lang");
+        Chrome {
+            locale: locale::page_locale(query, headers),
+            query: form_urlencoded::Serializer::new(String::new())
+                .extend_pairs(kept)
+                .finish(),
+        }
+    }
+
+    /// A word of the chrome; an unknown key shows as `?` (a test checks every key).
     fn t(&self, key: &str) -> &'static str {
         self.locale.ui(key).unwrap_or("?")
     }
@@ -186,6 +198,14 @@ impl Chrome {
 
     fn title(&self, report: &Report) -> &'static str {
         report.title(self.locale)
+    }
+
+    /// The link to this page in `locale`: the same query, `lang` replaced.
+    fn lang_href(&self, locale: &Locale) -> String {
+        match self.query.as_str() {
+            "" => format!("?lang={}", locale.code()),
+            query => format!("?{query}&lang={}", locale.code()),
+        }
     }
 }
 
@@ -214,22 +234,62 @@ struct IndexPage {
     chrome: Chrome,
 }
 
+/// What a 404 did not find: a report (under a report's path) or any page at all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Missing {
+    Report,
+    Page,
+}
+
 #[derive(Template)]
 #[template(path = "not_found.html")]
 struct NotFoundPage {
     chrome: Chrome,
+    missing: Missing,
+}
+
+impl NotFoundPage {
+    fn title(&self) -> &'static str {
+        self.chrome.t(match self.missing {
+            Missing::Report => "not_found_title",
+            Missing::Page => "page_not_found_title",
+        })
+    }
+
+    fn text(&self) -> &'static str {
+        self.chrome.t(match self.missing {
+            Missing::Report => "not_found_text",
+            Missing::Page => "page_not_found_text",
+        })
+    }
 }
 
 #[derive(Template)]
 #[template(path = "protocol.html")]
 struct ProtocolPage {
     chrome: Chrome,
-    text: &'static str,
+    /// Rendered at build time from this repository's own markdown: trusted HTML.
+    html: &'static str,
 }
 
-fn render(status: StatusCode, page: &impl Template) -> Response {
+/// A page as HTML in the chrome's language. `no-cache`: a page may change with each
+/// deploy, and its language with `Accept-Language` (hence `Vary`).
+fn render(status: StatusCode, locale: Locale, page: &impl Template) -> Response {
     match page.render() {
-        Ok(html) => (status, Html(html)).into_response(),
+        Ok(html) => {
+            let headers = [
+                (header::CACHE_CONTROL, assets::revalidate()),
+                (header::VARY, HeaderValue::from_static("accept-language")),
+            ];
+            let mut response = (status, headers, Html(html)).into_response();
+            // A catalogue's code is a language tag, hence a valid header value.
+            if let Ok(language) = HeaderValue::from_str(locale.code()) {
+                response
+                    .headers_mut()
+                    .insert(header::CONTENT_LANGUAGE, language);
+            }
+            response
+        }
         Err(error) => {
             tracing::error!(%error, "demo page failed to render");
             StatusCode::INTERNAL_SERVER_ERROR.into_response()
@@ -237,17 +297,21 @@ fn render(status: StatusCode, page: &impl Template) -> Response {
     }
 }
 
-fn chat_page(kind: &str, id: &str, query: Option<&str>) -> Response {
+fn chat_page(kind: &str, id: &str, query: Option<&str>, headers: &HeaderMap) -> Response {
     let (Some(kind), Some(report)) = (Kind::from_path(kind), Report::from_slug(id)) else {
-        return not_found(query);
+        let missing = match Kind::from_path(kind) {
+            Some(_) => Missing::Report,
+            None => Missing::Page,
+        };
+        return not_found(missing, query, headers);
     };
-    let chrome = Chrome {
-        locale: page_locale(query),
-    };
+    let chrome = Chrome::new(query, headers);
+    let locale = chrome.locale;
     let data = PageData::new(report);
     match kind {
         Kind::Engagement => render(
             StatusCode::OK,
+            locale,
             &EngagementPage {
                 kind,
                 chrome,
@@ -258,6 +322,7 @@ fn chat_page(kind: &str, id: &str, query: Option<&str>) -> Response {
         ),
         Kind::Success => render(
             StatusCode::OK,
+            locale,
             &SuccessPage {
                 kind,
                 chrome,
@@ -269,44 +334,46 @@ fn chat_page(kind: &str, id: &str, query: Option<&str>) -> Response {
 }
 
 /// The path without its trailing slash redirects (308) to the one with it, query kept.
-fn canonical(kind: &str, id: &str, query: Option<&str>) -> Response {
+fn canonical(kind: &str, id: &str, query: Option<&str>, headers: &HeaderMap) -> Response {
     match (Kind::from_path(kind), Report::from_slug(id)) {
         (Some(kind), Some(report)) => {
-            let query = query.map(|q| format!("?{q}")).unwrap_or_default();
-            let path = format!(
-                "/api/chatbot-demo/{}/{}/{query}",
-                kind.path(),
-                report.slug()
-            );
-            Redirect::permanent(&path).into_response()
+            let path = format!("/api/chatbot-demo/{}/{}/", kind.path(), report.slug());
+            redirect_keeping(&path, query)
         }
-        _ => not_found(query),
+        (Some(_), None) => not_found(Missing::Report, query, headers),
+        (None, _) => not_found(Missing::Page, query, headers),
     }
 }
 
-async fn index(RawQuery(query): RawQuery) -> Response {
-    let chrome = Chrome {
-        locale: page_locale(query.as_deref()),
-    };
-    render(StatusCode::OK, &IndexPage { chrome })
+/// A 308 to `path` with the request's query, if any.
+fn redirect_keeping(path: &str, query: Option<&str>) -> Response {
+    let query = query.map(|q| format!("?{q}")).unwrap_or_default();
+    Redirect::permanent(&format!("{path}{query}")).into_response()
 }
 
-async fn protocol(RawQuery(query): RawQuery) -> Response {
-    let chrome = Chrome {
-        locale: page_locale(query.as_deref()),
-    };
+async fn index(RawQuery(query): RawQuery, headers: HeaderMap) -> Response {
+    let chrome = Chrome::new(query.as_deref(), &headers);
+    render(StatusCode::OK, chrome.locale, &IndexPage { chrome })
+}
+
+async fn protocol(RawQuery(query): RawQuery, headers: HeaderMap) -> Response {
+    let chrome = Chrome::new(query.as_deref(), &headers);
     render(
         StatusCode::OK,
+        chrome.locale,
         &ProtocolPage {
             chrome,
-            text: PROTOCOL,
+            html: PROTOCOL_HTML,
         },
     )
 }
 
-fn not_found(query: Option<&str>) -> Response {
-    let chrome = Chrome {
-        locale: page_locale(query),
-    };
-    render(StatusCode::NOT_FOUND, &NotFoundPage { chrome })
+/// The 404 page, in the visitor's language, listing the reports.
+fn not_found(missing: Missing, query: Option<&str>, headers: &HeaderMap) -> Response {
+    let chrome = Chrome::new(query, headers);
+    render(
+        StatusCode::NOT_FOUND,
+        chrome.locale,
+        &NotFoundPage { chrome, missing },
+    )
 }

@@ -93,7 +93,7 @@ async fn assets_have_their_content_types() {
     let (status, head, body) = get(&server, "/api/chatbot-demo/demo.css").await;
     assert_eq!(status, 200);
     assert!(head.contains("content-type: text/css"));
-    assert!(body.contains(".bubble"));
+    assert!(body.contains(":root"));
     let (status, head, body) = get(&server, "/api/chatbot-demo/demo.js").await;
     assert_eq!(status, 200);
     assert!(head.contains("content-type: text/javascript"));
@@ -200,6 +200,9 @@ async fn the_redirect_keeps_the_query_and_every_unknown_path_is_a_styled_404() {
     }
     let (status, _, body) = get(&server, "/nope?lang=pl").await;
     assert_eq!(status, 404);
+    assert!(body.contains(Locale::Pl.ui("page_not_found_title").unwrap()));
+    let (status, _, body) = get(&server, "/api/chatbot-demo/success/nope/?lang=pl").await;
+    assert_eq!(status, 404);
     assert!(body.contains(Locale::Pl.ui("not_found_title").unwrap()));
 }
 
@@ -210,12 +213,23 @@ async fn the_protocol_page_and_the_favicon_are_served() {
     assert_eq!(status, 200);
     assert!(head.contains("content-type: text/html"));
     let markdown = include_str!("../docs/protocol.md");
-    assert!(body.contains(markdown.lines().next().unwrap()));
-    assert!(markdown.contains("`/ws/chat/<report_id>`"));
+    // Rendered at build time: tables as tables, code as code, headings linkable.
+    assert!(markdown.contains("|---|"));
+    assert!(body.contains("<table>"), "tables are rendered");
+    assert!(!body.contains("|---|"), "no markdown table syntax is left");
+    assert!(markdown.contains("## The sales dialogue: `/ws/chat/<report_id>`"));
     assert!(
-        body.contains("`/ws/chat/&#60;report_id&#62;`"),
-        "the markdown is escaped"
+        body.contains(
+            "<h3 id=\"the-sales-dialogue-wschatreport_id\">The sales dialogue: <code>/ws/chat/&lt;report_id&gt;</code></h3>"
+        ),
+        "headings have ids, one level under the page's own <h1>; the markdown's text is escaped"
     );
+    assert!(body.contains("<pre><code class=\"language-json\">"));
+    assert!(
+        body.contains("href=\"/api/chatbot-demo/pages.css\""),
+        "styled"
+    );
+    assert!(!body.contains("<script"), "no script in the page");
     let (status, head, body) = get(&server, "/docs/protocol.md").await;
     assert_eq!(status, 200);
     assert!(head.contains("content-type: text/markdown"));

@@ -3,6 +3,18 @@
 
 /// A GET to any address: (status, headers as `name: value` lines in lower case, body).
 pub async fn get_from(addr: std::net::SocketAddr, path: &str) -> (u16, String, String) {
+    let (status, head, body) = get_with(addr, path, &[]).await;
+    let body = String::from_utf8(body).expect("a UTF-8 body");
+    (status, head, body)
+}
+
+/// A GET to any address with extra request headers: (status, headers as `name: value`
+/// lines in lower case, the body's bytes as sent, compressed or not).
+pub async fn get_with(
+    addr: std::net::SocketAddr,
+    path: &str,
+    headers: &[(&str, &str)],
+) -> (u16, String, Vec<u8>) {
     use http_body_util::{BodyExt, Empty};
     let tcp = tokio::net::TcpStream::connect(addr).await.expect("connect");
     let io = hyper_util::rt::TokioIo::new(tcp);
@@ -10,8 +22,11 @@ pub async fn get_from(addr: std::net::SocketAddr, path: &str) -> (u16, String, S
         .await
         .expect("an HTTP connection");
     tokio::spawn(connection);
-    let request = hyper::Request::get(path)
-        .header(hyper::header::HOST, "localhost")
+    let mut request = hyper::Request::get(path).header(hyper::header::HOST, "localhost");
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    let request = request
         .body(Empty::<hyper::body::Bytes>::new())
         .expect("a request");
     let response = sender.send_request(request).await.expect("a response");
@@ -27,8 +42,13 @@ pub async fn get_from(addr: std::net::SocketAddr, path: &str) -> (u16, String, S
         .await
         .expect("the body")
         .to_bytes();
-    let body = String::from_utf8(body.to_vec()).expect("a UTF-8 body");
-    (status, head.to_lowercase(), body)
+    (status, head.to_lowercase(), body.to_vec())
+}
+
+/// The value of header `name` (lower case) in a head from [`get_from`] or [`get_with`].
+pub fn header_of<'a>(head: &'a str, name: &str) -> Option<&'a str> {
+    head.lines()
+        .find_map(|line| line.strip_prefix(name)?.strip_prefix(": "))
 }
 
 /// The value of the series `name` whose labels include all of `labels`.
