@@ -9,7 +9,9 @@
 //!    targets is unclear), except that a reply that buys counts inside a longer message
 //!    only when nothing holds the message back: no word of the locale's `hold_back`
 //!    list (negations, hesitations, objections: "I don't want to buy" never buys)
-//!    outside the phrase itself ("why not" may buy), and no question mark;
+//!    outside the phrase itself ("why not" may buy), and no question mark. A buying
+//!    phrase that counts wins over longer phrases of other replies: with nothing held
+//!    back, "ok, let's do it, I'm buying" is a purchase, not the "ok" of going back;
 //! 3. failing both, a word of five letters or more one typo (an edit) away from a
 //!    one-word phrase of five letters or more, or a word with a letter drawn out
 //!    ("nooo", "niee") that is a one-word phrase written once, never one that buys.
@@ -185,6 +187,8 @@ pub fn understand(hearing: &Hearing, message: &str) -> Understood {
         at += word.len() + 1;
     }
     let mut best = Best::default();
+    // The longest buying phrase that counts: it wins over other matches (see above).
+    let mut buying = Best::default();
     for (w, &start) in starts.iter().enumerate() {
         for (last, word) in words.iter().enumerate().skip(w).take(longest_words) {
             let end = starts[last] + word.len();
@@ -194,6 +198,9 @@ pub fn understand(hearing: &Hearing, message: &str) -> Understood {
                 && counts(phrases[i].target, w, last)
             {
                 best.offer(end - start, phrases[i].target);
+                if matches!(phrases[i].target, Target::Reply { buys: true, .. }) {
+                    buying.offer(end - start, phrases[i].target);
+                }
             }
             // Phrases sort after their beginnings: without one that goes on from this
             // window, no longer window from this word can match.
@@ -207,6 +214,9 @@ pub fn understand(hearing: &Hearing, message: &str) -> Understood {
                 break;
             }
         }
+    }
+    if buying.target.is_some() && !buying.tie {
+        best = buying;
     }
     if best.target.is_none() {
         let never_buys = |p: &Phrase| !matches!(p.target, Target::Reply { buys: true, .. });
@@ -442,6 +452,23 @@ mod tests {
         );
         assert_eq!(hear(&p, "why not later"), Understood::Reply(2));
         assert_eq!(read("buy"), Understood::Reply(0));
+    }
+
+    #[test]
+    fn a_buying_phrase_that_counts_wins_over_longer_phrases_of_other_replies() {
+        let mut p = phrases();
+        p.push(reply("lets look again", 3, false));
+        p.sort_by_key(|p| p.text);
+        assert_eq!(hear(&p, "ok lets look again"), Understood::Reply(3));
+        assert_eq!(
+            hear(&p, "ok lets look again ill take it"),
+            Understood::Reply(0)
+        );
+        assert_eq!(
+            hear(&p, "lets look again ill take it but later"),
+            Understood::Reply(3),
+            "held back: the longest phrase decides, and it never buys"
+        );
     }
 
     #[test]
