@@ -198,7 +198,11 @@ export interface SentEvent {
   held: boolean;
 }
 
+/** Every JSON frame, as sent or received (for developer tools; the UI needs none). */
+export interface FrameEvent { direction: 'in' | 'out'; data: Record<string, unknown> }
+
 export interface ChatClientEvents {
+  frame: FrameEvent;
   message: BotMessageEvent;
   waiting: WaitingEvent;
   state: StateEvent;
@@ -221,6 +225,7 @@ export interface PaymentMessageEvent extends PaymentMessage { data: Record<strin
 export interface DoneEvent { success: boolean; reportUrl: string | null }
 
 export interface PaymentClientEvents {
+  frame: FrameEvent;
   message: PaymentMessageEvent;
   state: StateEvent;
   error: ServerErrorEvent;

@@ -185,6 +185,7 @@ class BaseClient extends Emitter {
       let data;
       try { data = JSON.parse(String(ev.data)); } catch { return; }
       if (!data || typeof data !== 'object' || Array.isArray(data)) return;
+      this._emit('frame', { direction: 'in', data });
       // Reset the budget only once the server spoke: a server at its limit (1013) opens
       // and closes at once, and must not get an endless loop of "successful" opens.
       if (!this._heard) { this._heard = true; this._tries = 0; }
@@ -203,7 +204,10 @@ class BaseClient extends Emitter {
     };
   }
 
-  _send(value) { this._ws.send(JSON.stringify(value)); }
+  _send(value) {
+    this._ws.send(JSON.stringify(value));
+    this._emit('frame', { direction: 'out', data: value });
+  }
 
   // Back-off with jitter: a ceiling of base * 2^tries (300 ms, 600 ms, ... 10 s), and a
   // delay drawn between half the ceiling and all of it, so that the clients a deploy

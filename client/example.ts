@@ -107,3 +107,15 @@ export function notCompiling(): void {
   // @ts-expect-error: price is required
   new ChatClient({ url: 'wss://shop.example', report: 'love', lang: 'en', isNewVisitor: false, currency: 'zł' });
 }
+
+// The widget: the shop opens its checkout when the visitor agrees to buy.
+import type {} from './chat-widget.js';
+export function embedded(): void {
+  const widget = document.querySelector('chatbot-chat');
+  widget?.addEventListener('checkout', (e) => {
+    location.assign(`/checkout?session=${encodeURIComponent(e.detail.session)}`);
+  });
+  // @ts-expect-error: a checkout's detail has no reportUrl
+  widget?.addEventListener('checkout', (e) => e.detail.reportUrl);
+  document.querySelector('chatbot-success')?.addEventListener('done', (e) => console.log(e.detail.success));
+}

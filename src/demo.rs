@@ -5,12 +5,14 @@
 //! languages come from the catalogue and reach the script as JSON in the page, so adding
 //! a locale needs no change here.
 //!
-//! Rooms: [`assets`] (static files, their caching, compression), [`locale`] (which
-//! language a page is drawn in), [`reading`] (the post-payment link's page).
+//! Rooms: [`assets`] (static files, their caching, compression), [`embed`] (what a
+//! shop embeds: the widget and the client), [`locale`] (which language a page is drawn
+//! in), [`reading`] (the post-payment link's page).
 //!
 //! Generic over the router's state, so this module knows nothing of the server.
 
 mod assets;
+mod embed;
 mod locale;
 mod reading;
 
@@ -33,9 +35,6 @@ const CSS: &str = include_str!("demo/demo.css");
 const PAGES_CSS: &str = include_str!("demo/pages.css");
 const JS: &str = include_str!("demo/demo.js");
 const FAVICON: &str = include_str!("demo/favicon.svg");
-/// The headless chat client for integrators (`client/`), served so a shop can import it.
-const CLIENT: &str = include_str!("../client/chat-client.js");
-const CLIENT_TYPES: &str = include_str!("../client/chat-client.d.ts");
 const PROTOCOL: &str = include_str!("../docs/protocol.md");
 /// `docs/protocol.md` as HTML, rendered by `build.rs`.
 const PROTOCOL_HTML: &str = include_str!(concat!(env!("OUT_DIR"), "/protocol.html"));
@@ -50,8 +49,6 @@ pub fn routes<S: Clone + Send + Sync + 'static>() -> Router<S> {
         .route("/api/chatbot-demo/demo.css", asset("text/css", CSS))
         .route("/api/chatbot-demo/pages.css", asset("text/css", PAGES_CSS))
         .route("/api/chatbot-demo/demo.js", asset("text/javascript", JS))
-        .route("/chat/client.js", asset("text/javascript", CLIENT))
-        .route("/chat/client.d.ts", asset("text/plain", CLIENT_TYPES))
         .route("/favicon.svg", asset("image/svg+xml", FAVICON))
         .route("/favicon.ico", asset("image/svg+xml", FAVICON))
         .route(PROTOCOL_PATH, get(protocol))
@@ -77,6 +74,7 @@ pub fn routes<S: Clone + Send + Sync + 'static>() -> Router<S> {
             ),
         )
         .merge(reading::routes())
+        .merge(embed::routes())
         .fallback(|RawQuery(query): RawQuery, headers: HeaderMap| async move {
             not_found(Missing::Page, query.as_deref(), &headers)
         });

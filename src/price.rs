@@ -111,6 +111,11 @@ static FORMATS: LazyLock<Vec<Formats>> = LazyLock::new(|| {
         .collect()
 });
 
+/// Makes every locale's formats now (at start), not on the first price shown.
+pub fn prepare() {
+    LazyLock::force(&FORMATS);
+}
+
 /// The price and the currency as a message in `locale` shows them.
 pub fn show(price: Price, currency: &ShownCurrency, locale: Locale) -> (String, &str) {
     let formats = &FORMATS[locale.index()];

@@ -385,6 +385,8 @@ impl Server {
         sessions: Arc<SessionStore>,
     ) -> std::io::Result<Server> {
         let listener = listen(config.addr)?;
+        // The number formats are made before the first visitor, who would wait for them.
+        crate::price::prepare();
         let metrics_listener = match config.metrics_addr {
             Some(addr) => Some(TcpListener::bind(addr).await?),
             None => None,

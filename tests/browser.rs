@@ -1,8 +1,11 @@
 //! The demo pages in a real headless Chromium (see `common/devtools.rs`), as a visitor
-//! uses them, at desktop (1280×800) and phone (390×844) sizes, in Russian and Polish:
-//! the answer controls of every `waiting` are on screen without scrolling, notices are
-//! in view, the chrome has no English word and `<html lang>` follows the dialogue, the
-//! console stays clean, and a server restart mid-dialogue is resumed with the
+//! uses them, at desktop (1280×800) and phone (390×844) sizes, in Russian and Polish.
+//! The chat on them is the embeddable widget (`client/chat-widget.js`, driven through
+//! `common/widget.rs`): the answer controls of every `waiting` are on screen, nothing
+//! looks chosen on arrival, notices are in view and tell the truth (a dialogue that
+//! could not be resumed says it started over), typed text is never lost, starting over
+//! asks first, the chrome has no English word and `<html lang>` follows the dialogue,
+//! the console stays clean, and a server restart mid-dialogue is resumed with the
 //! transcript intact. Screenshots go to `target/screenshots/` for review.
 //!
 //! Without Chromium the tests print that they were skipped; under `CI=true` they fail.
@@ -10,8 +13,9 @@
 mod common;
 #[path = "common/devtools.rs"]
 mod devtools;
+#[path = "common/widget.rs"]
+mod widget;
 
-use std::collections::BTreeSet;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -20,77 +24,7 @@ use chatbot::resume::SessionStore;
 use chatbot::{Config, Server};
 use devtools::Browser;
 use serde_json::{Value, json};
-
-const DESKTOP: (u32, u32, bool) = (1280, 800, false);
-const PHONE: (u32, u32, bool) = (390, 844, true);
-
-/// Page-side helpers, installed after each navigation.
-const HELPERS: &str = r#"
-window.T = {
-  inView(e) {
-    if (!e) return false;
-    const r = e.getBoundingClientRect();
-    return r.width > 0 && r.height > 0 && r.top >= -0.5 && r.left >= -0.5
-      && r.bottom <= innerHeight + 0.5 && r.right <= innerWidth + 0.5;
-  },
-  // The answer controls: the quick replies, or the text box and its button.
-  controls() {
-    const qs = [...document.querySelectorAll('#quick-replies:not([hidden]) button')];
-    return qs.length ? qs : [document.querySelector('#text'), document.querySelector('#send')];
-  },
-  outOfView(nodes) {
-    return nodes.filter((e) => !T.inView(e))
-      .map((e) => (e.textContent || e.id) + ' ' + JSON.stringify(e.getBoundingClientRect()));
-  },
-  // Words of `words` in the chrome: text, placeholders, labels, the title; not code,
-  // not the conversation, not text marked as another language.
-  english(words) {
-    const set = new Set(words);
-    const lang = document.documentElement.lang;
-    const skip = (e) => e.closest('code, pre, script, style, .bubble, .quick-replies, #frames')
-      || (e.closest('[lang]') && e.closest('[lang]').lang !== lang);
-    const found = [];
-    const check = (text, where) => {
-      for (const w of (text || '').toLowerCase().match(/\p{L}+/gu) || []) {
-        if (set.has(w)) found.push(w + ' in ' + where);
-      }
-    };
-    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-    while (walker.nextNode()) {
-      const n = walker.currentNode;
-      if (!skip(n.parentElement)) check(n.textContent, n.parentElement.outerHTML.slice(0, 80));
-    }
-    for (const e of document.querySelectorAll('[placeholder], [aria-label], [title]')) {
-      if (skip(e)) continue;
-      check(e.getAttribute('placeholder'), 'placeholder');
-      check(e.getAttribute('aria-label'), 'aria-label');
-      check(e.getAttribute('title'), 'title');
-    }
-    check(document.title, 'document.title');
-    return found;
-  },
-  bubbles() { return [...document.querySelectorAll('#chat .bubble')].map((b) => b.className + ': ' + b.querySelector('.text').textContent); },
-};
-"#;
-
-/// The words of the English chrome that `locale`'s own chrome does not use.
-fn english_words(locale: Locale) -> Vec<String> {
-    let words = |l: Locale| -> BTreeSet<String> {
-        l.ui_strings()
-            .iter()
-            .flat_map(|(_, text)| {
-                text.split(|c: char| !c.is_alphabetic())
-                    .filter(|w| w.chars().count() > 1)
-                    .map(str::to_lowercase)
-                    .collect::<Vec<_>>()
-            })
-            .collect()
-    };
-    words(Locale::En)
-        .difference(&words(locale))
-        .cloned()
-        .collect()
-}
+use widget::{DESKTOP, PHONE, assert_chrome_in, first_reply_path, js, open, walk};
 
 /// Chromium, or `None` (with a note) where it is missing; under `CI=true` it must exist.
 fn chromium(test: &str) -> Option<std::path::PathBuf> {
@@ -111,108 +45,16 @@ fn config() -> Config {
     }
 }
 
-async fn open(page: &mut Browser, url: &str) {
-    page.open(url).await;
-    page.eval(HELPERS).await;
-}
-
 async fn size(page: &mut Browser, (width, height, mobile): (u32, u32, bool)) {
     page.viewport(width, height, mobile).await;
 }
 
-fn js(value: impl serde::Serialize) -> String {
-    serde_json::to_string(&value).unwrap()
-}
-
-/// Asserts the page's language and that no English word is left in its chrome.
-async fn assert_chrome_in(page: &mut Browser, locale: Locale, label: &str) {
-    assert_eq!(
-        page.eval("document.documentElement.lang").await,
-        locale.code(),
-        "{label}: <html lang>"
-    );
-    let found = page
-        .eval(&format!("T.english({})", js(english_words(locale))))
+/// The first message the widget sent, as the developer panel shows it.
+async fn first_frame(page: &mut Browser) -> Value {
+    let text = page
+        .eval("document.querySelector('#frames .frame.out pre').textContent")
         .await;
-    assert_eq!(found, json!([]), "{label}: English words in the chrome");
-    let markup = page
-        .eval(r#"(document.body.innerText.match(/["']>|<\/[a-z]/g) || [])"#)
-        .await;
-    assert_eq!(markup, json!([]), "{label}: markup shown as text");
-}
-
-/// Bot messages and visitor answers on the path that always takes the first quick reply.
-fn first_reply_path(report: Report, locale: Locale) -> (u64, u64) {
-    let (mut bot, mut visitor) = (0, 0);
-    let mut state = report.start(true);
-    loop {
-        let chunk = state.chunk(locale);
-        bot += chunk.messages.len() as u64;
-        if state.is_purchase() {
-            return (bot, visitor);
-        }
-        visitor += 1;
-        state = if chunk.options.is_empty() {
-            state.next()
-        } else {
-            state.option(0)
-        };
-    }
-}
-
-/// Walks a started chat to its end: the first answer typed (the first quick reply's
-/// text), the others tapped. At every `waiting` the answer controls must be on screen
-/// and the first quick reply focused. Takes a screenshot at the first question with
-/// quick replies from answer `shot_at.0` on. Returns the number of answers.
-async fn walk(page: &mut Browser, label: &str, shot_at: Option<(u32, &str)>) -> u32 {
-    let mut answers = 0;
-    let mut shot = false;
-    loop {
-        page.until("document.body.dataset.state === 'closed' || document.body.dataset.botStatus === 'waiting'").await;
-        if page.eval("document.body.dataset.state").await == "closed" {
-            return answers;
-        }
-        let hidden = page.eval("T.outOfView(T.controls())").await;
-        assert_eq!(
-            hidden,
-            json!([]),
-            "{label}, answer {answers}: controls out of view"
-        );
-        let options = page.count("#quick-replies:not([hidden]) button").await > 0;
-        let focused = page
-            .eval(if options {
-                "document.activeElement === document.querySelector('#quick-replies button')"
-            } else {
-                "document.activeElement === document.querySelector('#text')"
-            })
-            .await;
-        assert_eq!(
-            focused, true,
-            "{label}, answer {answers}: the first quick reply (or the text box) is focused"
-        );
-        if let Some((at, name)) = shot_at
-            && at <= answers
-            && options
-            && !shot
-        {
-            page.screenshot(name).await;
-            shot = true;
-        }
-        answers += 1;
-        assert!(answers < 40, "{label}: the chat reaches the checkout");
-        if answers == 1 || !options {
-            // Typed: the first quick reply's text goes its way; other text the default.
-            page.eval("{ const t = document.querySelector('#text'); const q = document.querySelector('#quick-replies button'); t.value = q ? q.textContent : 'ok'; document.querySelector('#send').click() }").await;
-            assert_eq!(
-                page.eval("document.activeElement.id").await,
-                "text",
-                "{label}: focus stays in the text box after sending"
-            );
-        } else {
-            page.eval("document.querySelector('#quick-replies button').click()")
-                .await;
-        }
-    }
+    serde_json::from_str(text.as_str().expect("a frame was sent")).expect("JSON")
 }
 
 #[tokio::test]
@@ -234,6 +76,8 @@ async fn a_visitor_walks_every_page_at_both_sizes_in_ru_and_pl() {
         let lang = locale.code();
         let label = format!("{device} {lang} {}", report.slug());
         size(&mut page, viewport).await;
+        // The visitor's browser speaks their language (the reading page follows it).
+        page.accept_language(lang).await;
         open(
             &mut page,
             &format!(
@@ -269,25 +113,31 @@ async fn a_visitor_walks_every_page_at_both_sizes_in_ru_and_pl() {
         .await;
         let (bot, visitor) = first_reply_path(report, locale);
         assert_eq!(u64::from(answers), visitor, "{label}");
-        assert_eq!(page.count(".bubble.bot").await, bot, "{label}");
-        assert_eq!(page.count(".bubble.visitor").await, visitor, "{label}");
-        page.until("document.querySelector('#notice').dataset.kind === 'checkout'")
-            .await;
         assert_eq!(
-            page.eval("T.inView(document.querySelector('#notice'))")
+            page.eval("T.$$('.bubble.bot').length").await,
+            json!(bot),
+            "{label}"
+        );
+        assert_eq!(
+            page.eval("T.$$('.bubble.visitor').length").await,
+            json!(visitor),
+            "{label}"
+        );
+        assert_eq!(
+            page.eval("T.$('.notice').dataset.kind + ' ' + T.inView(T.$('.notice'))")
                 .await,
-            true,
+            "checkout true",
             "{label}: the checkout notice is in view"
         );
         assert_eq!(
-            page.eval("T.inView(document.querySelector('#restart-dock'))")
-                .await,
-            true,
-            "{label}: a way on is in view"
+            page.eval("T.$('.who small').textContent").await,
+            locale.ui("status_checkout").unwrap_or_default(),
+            "{label}: after the purchase the status is not 'offline'"
         );
         // The post-payment page is told which dialogue it pays for.
+        page.until("!document.querySelector('#after').hidden").await;
         let href = page
-            .eval("document.querySelector('#notice a').getAttribute('href')")
+            .eval("document.querySelector('#to-success').getAttribute('href')")
             .await;
         let href = href.as_str().unwrap_or_default();
         let expected = format!(
@@ -300,7 +150,8 @@ async fn a_visitor_walks_every_page_at_both_sizes_in_ru_and_pl() {
             "{label}: {href}"
         );
         assert_eq!(
-            page.eval("[...document.querySelectorAll('#chat .bubble .sr-only')].every((s) => s.textContent.length > 0)").await,
+            page.eval("T.$$('.bubble .sr').every((s) => s.textContent.length > 1)")
+                .await,
             true,
             "{label}: every message names its speaker"
         );
@@ -309,92 +160,117 @@ async fn a_visitor_walks_every_page_at_both_sizes_in_ru_and_pl() {
             .await;
 
         // The post-payment page, paid and failed.
-        open(
-            &mut page,
-            &format!(
-                "{base}/api/chatbot-demo/success/{}/?lang={lang}",
-                report.slug()
-            ),
-        )
-        .await;
+        open(&mut page, &format!("{base}{href}")).await;
         assert_chrome_in(&mut page, locale, &label).await;
         page.eval("document.querySelector('#run').click()").await;
-        page.until("document.body.dataset.state === 'closed'").await;
+        page.until("T.w().dataset.state === 'done'").await;
         assert_eq!(
-            page.eval("document.querySelector('a.report-link').textContent")
-                .await,
-            locale.ui("open_report").unwrap()
+            page.eval("T.$('a.report').textContent").await,
+            locale.ui("open_report").unwrap_or_default()
         );
-        let href = page
-            .eval("document.querySelector('a.report-link').getAttribute('href')")
-            .await;
+        let link = page.eval("T.$('a.report').getAttribute('href')").await;
+        let link = link.as_str().unwrap_or_default().to_owned();
         assert_eq!(
-            href,
+            link,
             format!(
-                "/api/reading/{id}/?date=2023-9-24&time=12%3A44&tz=2&ln_d=37&ln_m=37&dir_ln=e&lt_d=55&lt_m=45&dir_lt=n&hash=XXX&report_id={id}",
+                "{base}/api/reading/{id}/?date=2023-9-24&time=12%3A44&tz=2&ln_d=37&ln_m=37&dir_ln=e&lt_d=55&lt_m=45&dir_lt=n&hash=XXX&report_id={id}",
                 id = report.slug()
             )
         );
         assert_eq!(
-            page.eval("document.querySelector('#notice').dataset.kind")
+            page.eval("T.$$('.bubble').some((b) => b.textContent.includes('/api/reading'))")
                 .await,
-            "done"
+            false,
+            "{label}: the bubble shows the button, not the raw URL"
         );
         assert_eq!(
-            page.eval("T.inView(document.querySelector('#notice'))")
+            page.eval("T.$('.notice').dataset.kind + ' ' + T.inView(T.$('.notice'))")
                 .await,
-            true,
+            "done true",
             "{label}: the post-payment notice is in view"
+        );
+        assert_ne!(
+            page.eval("T.$('.who small').textContent").await,
+            locale.ui("status_offline").unwrap_or_default(),
+            "{label}: the finished chat is not 'offline'"
         );
         let success = report.success(locale);
         assert_eq!(
-            page.count(".bubble.bot").await,
-            (success.thanks.len() + 1 + success.goodbye.len()) as u64
+            page.eval("T.$$('.bubble.bot').length").await,
+            json!(success.thanks.len() + 1 + success.goodbye.len())
         );
         assert_chrome_in(&mut page, locale, &label).await;
         page.screenshot(&format!("success-{device}-{lang}-paid"))
             .await;
         page.eval("{ const s = document.querySelector('#success'); s.checked = false; s.dispatchEvent(new Event('change', {bubbles: true})); document.querySelector('#run').click() }").await;
-        page.until("document.body.dataset.state === 'closed' && document.querySelector('#notice').dataset.kind === 'failed'").await;
+        page.until("T.w().dataset.state === 'done' && T.$('.notice').dataset.kind === 'failed'")
+            .await;
         assert_eq!(
-            page.eval("T.inView(document.querySelector('#notice'))")
-                .await,
+            page.eval("T.inView(T.$('.notice'))").await,
             true,
             "{label}: the failed-payment notice is in view"
         );
         assert_eq!(
-            page.count(".bubble.bot").await,
-            report.failure(locale).len() as u64
+            page.eval("T.$$('.bubble.bot').length").await,
+            json!(report.failure(locale).len())
         );
         page.screenshot(&format!("success-{device}-{lang}-failed"))
             .await;
+
+        // The report link opens a page that says what it is and shows the parameters.
+        open(&mut page, &link).await;
+        assert_chrome_in(&mut page, locale, &label).await;
+        assert_eq!(
+            page.eval("[...document.querySelectorAll('.params-table tbody th')].map((t) => t.textContent).join(' ')").await,
+            "date time tz ln_d ln_m dir_ln lt_d lt_m dir_lt hash report_id"
+        );
+        page.screenshot(&format!("reading-{device}-{lang}")).await;
         assert_eq!(page.take_errors(), Vec::<String>::new(), "{label}: console");
     }
 
-    // The index and the 404 page, styled, in the language of the link.
+    // The index, the 404 and the protocol pages, styled, in the browser's language when
+    // the link names none.
     for (viewport, device) in [(DESKTOP, "desktop"), (PHONE, "phone")] {
         size(&mut page, viewport).await;
-        open(&mut page, &format!("{base}/?lang=pl")).await;
+        page.accept_language("pl-PL,pl;q=0.9,en;q=0.5").await;
+        open(&mut page, &format!("{base}/")).await;
         assert_chrome_in(&mut page, Locale::Pl, "index").await;
         assert_eq!(
             page.count(".report-card a").await,
             2 * Report::ALL.len() as u64
         );
         page.screenshot(&format!("index-{device}-pl")).await;
+        page.accept_language("ru").await;
         open(
             &mut page,
-            &format!("{base}/api/chatbot-demo/engagement/nope/?lang=ru"),
+            &format!("{base}/api/chatbot-demo/engagement/nope/"),
         )
         .await;
         assert_chrome_in(&mut page, Locale::Ru, "404").await;
         page.screenshot(&format!("not-found-{device}-ru")).await;
+        open(&mut page, &format!("{base}/docs/protocol")).await;
+        assert!(
+            page.count("main table").await >= 3,
+            "{device}: tables rendered"
+        );
+        assert_eq!(
+            page.eval("document.body.innerText.includes('|---|')").await,
+            false
+        );
+        assert_eq!(
+            page.eval("document.documentElement.scrollWidth <= window.innerWidth")
+                .await,
+            true,
+            "{device}: the protocol page does not scroll sideways"
+        );
+        page.screenshot(&format!("protocol-{device}")).await;
         // A 404 page load logs its own status; nothing else may be logged.
         let errors: Vec<String> = page
             .take_errors()
             .into_iter()
             .filter(|e| !e.contains("404"))
             .collect();
-        assert_eq!(errors, Vec::<String>::new(), "404 page: console");
+        assert_eq!(errors, Vec::<String>::new(), "{device}: console");
     }
     server.shutdown().await;
 }
@@ -409,22 +285,40 @@ async fn links_prefill_the_form_and_bad_input_is_caught() {
     let mut page = Browser::launch(&binary).await;
     size(&mut page, DESKTOP).await;
 
+    // The developer panel: a live preview of the first message before the start.
+    open(
+        &mut page,
+        &format!("{base}/api/chatbot-demo/engagement/newjob/?variant=long&lang=en"),
+    )
+    .await;
+    page.eval("document.querySelector('#dev').open = true")
+        .await;
+    page.eval("{ const p = document.querySelector('#price'); p.value = '300'; p.dispatchEvent(new Event('input', {bubbles: true})) }").await;
+    let preview: Value = serde_json::from_str(
+        page.eval("document.querySelector('#first-message').textContent")
+            .await
+            .as_str()
+            .unwrap_or("{}"),
+    )
+    .expect("the preview is JSON");
+    assert_eq!(preview["price"], 300, "the preview follows the form");
+    // Wider on demand, remembered.
+    page.eval("document.querySelector('#widen').click()").await;
+    assert_eq!(
+        page.eval("document.body.hasAttribute('data-wide') && document.querySelector('#dev').getBoundingClientRect().width > 560").await,
+        true,
+        "the panel widens"
+    );
+
     // A prefilled link in Polish, started at once; the decimal comma is read as a point.
     open(
         &mut page,
         &format!("{base}/api/chatbot-demo/engagement/newjob/?variant=long&lang=pl&new=0&price=19,99&currency=z%C5%82&currency_code=PLN&start=1"),
     )
     .await;
-    page.until("document.body.dataset.botStatus === 'waiting'")
-        .await;
+    page.until("T.w().dataset.bot === 'waiting'").await;
     assert_chrome_in(&mut page, Locale::Pl, "prefilled").await;
-    let first: Value = serde_json::from_str(
-        page.eval("document.querySelector('#frames .frame.out code').textContent")
-            .await
-            .as_str()
-            .expect("a frame was sent"),
-    )
-    .unwrap();
+    let first = first_frame(&mut page).await;
     assert_eq!(first["lang"], "pl");
     assert_eq!(first["is_new_visitor"], false);
     assert_eq!(first["price"], 19.99);
@@ -437,33 +331,32 @@ async fn links_prefill_the_form_and_bad_input_is_caught() {
             .await,
         "19.99"
     );
+    // Frames are pretty-printed, each with its copy button; the preview shows what was sent.
+    assert_eq!(
+        page.eval("document.querySelector('#frames .frame pre').textContent.includes('\\n  ') && document.querySelectorAll('#frames .frame .copy').length === document.querySelectorAll('#frames .frame').length").await,
+        true
+    );
+    let preview: Value = serde_json::from_str(
+        page.eval("document.querySelector('#first-message').textContent")
+            .await
+            .as_str()
+            .unwrap_or("{}"),
+    )
+    .expect("the preview is JSON");
+    assert_eq!(preview, first, "the preview is the first message sent");
 
     // A visitor who scrolled up is not pulled down: a button offers the new messages.
     for _ in 0..3 {
-        page.eval(
-            "document.querySelector('#text').value = 'ok'; document.querySelector('#send').click()",
-        )
-        .await;
-        page.until("document.body.dataset.botStatus === 'waiting'")
-            .await;
+        page.eval("{ const t = T.$('.composer input'); t.value = 'ok'; T.$('.composer').requestSubmit() }").await;
+        page.until("T.w().dataset.bot === 'waiting'").await;
     }
-    page.eval("document.querySelector('#text').value = 'ok'; document.querySelector('#send').click(); { const c = document.querySelector('#chat'); c.scrollTop = 0; c.dispatchEvent(new Event('scroll')) }").await;
-    page.until("!document.querySelector('#new-messages').hidden")
+    page.eval("{ const t = T.$('.composer input'); t.value = 'ok'; T.$('.composer').requestSubmit(); const c = T.$('.log'); c.scrollTop = 0; c.dispatchEvent(new Event('scroll')) }").await;
+    page.until("!T.$('.more').hidden").await;
+    assert_eq!(page.eval("T.$('.log').scrollTop").await, 0);
+    page.eval("T.$('.more').click()").await;
+    page.until("(c => c.scrollHeight - c.scrollTop - c.clientHeight < 2)(T.$('.log'))")
         .await;
-    assert_eq!(
-        page.eval("document.querySelector('#chat').scrollTop").await,
-        0
-    );
-    page.eval("document.querySelector('#new-messages').click()")
-        .await;
-    // At the end once the frame settles (a message or the quick replies arriving in the
-    // same frame change the log's size first; the log follows them there).
-    page.until(
-        "(c => c.scrollHeight - c.scrollTop - c.clientHeight < 2)(document.querySelector('#chat'))",
-    )
-    .await;
-    page.until("document.body.dataset.botStatus === 'waiting'")
-        .await;
+    page.until("T.w().dataset.bot === 'waiting'").await;
 
     // Switching the language mid-dialogue switches the chrome and <html lang>.
     page.eval("{ const l = document.querySelector('#lang'); l.value = 'ru'; l.dispatchEvent(new Event('change', {bubbles: true})) }").await;
@@ -481,7 +374,7 @@ async fn links_prefill_the_form_and_bad_input_is_caught() {
     )
     .await;
     page.eval("document.querySelector('#currency').value = '   '; document.querySelector('#start').click()").await;
-    assert_eq!(page.eval("document.body.dataset.state").await, "idle");
+    assert_eq!(page.eval("T.w().dataset.state").await, "idle");
     assert_eq!(
         page.eval("document.querySelector('#currency').getAttribute('aria-invalid')")
             .await,
@@ -489,29 +382,31 @@ async fn links_prefill_the_form_and_bad_input_is_caught() {
     );
     assert_eq!(page.eval("document.activeElement.id").await, "currency");
 
-    // A price the server rejects: the error is in view, the field marked, and Restart
-    // leads back to it.
+    // A price the server rejects: a sentence in the visitor's language (never the
+    // server's English) in view, the field marked, and the form ready to start again.
     page.eval("document.querySelector('#currency').value = 'USD'; document.querySelector('#price').value = 'abc'; document.querySelector('#price').dispatchEvent(new Event('input', {bubbles: true})); document.querySelector('#start').click()").await;
-    page.until("document.body.dataset.state === 'closed'").await;
+    page.until("T.w().dataset.state === 'closed'").await;
     assert_eq!(
-        page.eval("document.querySelector('#notice').dataset.kind")
+        page.eval("T.$('.notice').dataset.kind + ' ' + T.inView(T.$('.notice'))")
             .await,
-        "error"
+        "error true"
     );
     assert_eq!(
-        page.eval("T.inView(document.querySelector('#notice')) && T.inView(document.querySelector('#restart-dock'))").await,
-        true
+        page.eval("T.$('.notice p').textContent").await,
+        Locale::Ru.ui("error_price").unwrap_or_default()
     );
     assert_eq!(
         page.eval("document.querySelector('#price').getAttribute('aria-invalid')")
             .await,
         "true"
     );
+    assert_eq!(
+        page.eval("T.inView(document.querySelector('#start'))")
+            .await,
+        true
+    );
     page.screenshot("engagement-desktop-ru-price-rejected")
         .await;
-    page.eval("document.querySelector('#restart-dock').click()")
-        .await;
-    assert_eq!(page.eval("document.activeElement.id").await, "price");
 
     // Markup in a message (here the currency, shown in the offer) stays text.
     open(
@@ -521,20 +416,21 @@ async fn links_prefill_the_form_and_bad_input_is_caught() {
     .await;
     let evil = "<img src=x onerror=window.x=1>";
     page.eval(&format!(
-        "document.querySelector('#currency').value = {}; document.querySelector('#start').click()",
+        "{{ const c = document.querySelector('#currency'); c.value = {}; c.dispatchEvent(new Event('input', {{bubbles: true}})); document.querySelector('#start').click() }}",
         js(evil)
     ))
     .await;
     walk(&mut page, "markup", None).await;
     assert_eq!(
-        page.count("#chat img").await,
+        page.eval("T.$$('img').length + document.querySelectorAll('img').length")
+            .await,
         0,
         "no element from a message"
     );
     assert_eq!(page.eval("typeof window.x").await, "undefined");
     let shown = page
         .eval(&format!(
-            "[...document.querySelectorAll('.bubble.bot')].some(b => b.textContent.includes({}))",
+            "T.$$('.bubble.bot').some(b => b.textContent.includes({}))",
             js(evil)
         ))
         .await;
@@ -543,9 +439,83 @@ async fn links_prefill_the_form_and_bad_input_is_caught() {
     server.shutdown().await;
 }
 
-/// Starts a server on `addr` (the port a stopped one used) over the stopped one's store
-/// of resumable dialogues (as instances sharing one store would), retrying while the
-/// port is taken.
+/// Typed while the bot is still sending: shown at once, marked as waiting, sent when the
+/// bot asks; and "Start over" asks before it wipes the dialogue.
+#[tokio::test]
+async fn typed_text_is_never_lost_and_starting_over_asks_first() {
+    let Some(binary) = chromium("typed_text_is_never_lost_and_starting_over_asks_first") else {
+        return;
+    };
+    let slow = Config {
+        timing: chatbot::connection::Timing {
+            interval: Duration::from_millis(400),
+            ..Config::for_tests().timing
+        },
+        ..Config::for_tests()
+    };
+    let server = common::server(slow).await;
+    let mut page = Browser::launch(&binary).await;
+    size(&mut page, PHONE).await;
+    open(
+        &mut page,
+        &format!(
+            "http://{}/api/chatbot-demo/engagement/newjob/?lang=ru&variant=long&start=1",
+            server.addr()
+        ),
+    )
+    .await;
+    page.until("T.w().dataset.bot === 'sending'").await;
+    // The bot is still sending: the visitor types their answer anyway.
+    let typed = "да";
+    page.eval(&format!(
+        "{{ const t = T.$('.composer input'); t.focus(); t.value = {}; T.$('.composer').requestSubmit() }}",
+        js(typed)
+    ))
+    .await;
+    assert_eq!(
+        page.eval(
+            "T.$$('.bubble.visitor[data-held]').length + ' ' + T.$('.composer input').value.length"
+        )
+        .await,
+        "1 0",
+        "shown at once, marked as waiting, the box emptied"
+    );
+    page.screenshot("engagement-phone-ru-held").await;
+    // It goes out when the bot waits, and the dialogue moves on.
+    page.until("T.$$('.bubble.visitor[data-held]').length === 0 && T.$$('.bubble.bot').length > 3")
+        .await;
+    let sent = page
+        .eval("[...document.querySelectorAll('#frames .frame.out pre')].map((p) => JSON.parse(p.textContent).message).filter(Boolean)")
+        .await;
+    assert_eq!(sent, json!([typed]), "the typed answer was sent, once");
+
+    // Start over: a question first; "cancel" keeps everything.
+    page.until("T.w().dataset.bot === 'waiting'").await;
+    let before = page.eval("T.bubbles()").await;
+    page.eval("T.$('.head .btn').click()").await;
+    assert_eq!(page.eval("T.$('.notice').dataset.kind").await, "confirm");
+    assert_eq!(
+        page.eval("T.$('.notice p').textContent").await,
+        Locale::Ru.ui("restart_confirm").unwrap_or_default()
+    );
+    page.screenshot("engagement-phone-ru-restart-confirm").await;
+    page.eval("T.$$('.notice button')[1].click()").await;
+    assert_eq!(page.eval("T.bubbles()").await, before, "cancel keeps it");
+    page.eval("T.$('.head .btn').click(); T.$$('.notice button')[0].click()")
+        .await;
+    page.until("T.w().dataset.bot === 'waiting'").await;
+    assert_eq!(
+        page.eval("T.$$('.bubble.visitor').length").await,
+        0,
+        "a new dialogue"
+    );
+    assert_eq!(page.take_errors(), Vec::<String>::new(), "console");
+    server.shutdown().await;
+}
+
+/// Starts a server on `addr` (the port a stopped one used) over `store` (the stopped
+/// one's, as instances sharing one store would; or a new one), retrying while the port
+/// is taken.
 async fn restart_on(addr: std::net::SocketAddr, store: &Arc<SessionStore>) -> Server {
     for _ in 0..100 {
         if let Ok(server) = Server::start_with(Config { addr, ..config() }, store.clone()).await {
@@ -571,53 +541,45 @@ async fn a_server_restart_mid_dialogue_is_resumed() {
         size(&mut page, viewport).await;
         open(
             &mut page,
-            &format!("http://{addr}/api/chatbot-demo/engagement/travel/?lang=ru&variant=long"),
+            &format!(
+                "http://{addr}/api/chatbot-demo/engagement/travel/?lang=ru&variant=long&start=1"
+            ),
         )
         .await;
-        page.eval("document.querySelector('#start').click()").await;
-        page.until("document.body.dataset.botStatus === 'waiting'")
-            .await;
-        page.eval(
-            "document.querySelector('#text').value = 'ok'; document.querySelector('#send').click()",
-        )
-        .await;
-        page.until("document.body.dataset.botStatus === 'waiting'")
-            .await;
+        page.until("T.w().dataset.bot === 'waiting'").await;
+        page.eval("{ const t = T.$('.composer input'); t.value = 'ok'; T.$('.composer').requestSubmit() }").await;
+        page.until("T.w().dataset.bot === 'waiting'").await;
         let before = page.eval("T.bubbles()").await;
 
         // Stop the server (1001): the visitor is told, in their language, in view.
         server.shutdown().await;
-        page.until("document.body.dataset.state === 'reconnecting'")
-            .await;
+        page.until("T.w().dataset.state === 'reconnecting'").await;
         assert_eq!(
-            page.eval("document.querySelector('#notice').dataset.kind")
+            page.eval("T.$('.notice').dataset.kind + ' ' + T.inView(T.$('.notice'))")
                 .await,
-            "reconnecting"
-        );
-        assert_eq!(
-            page.eval("T.inView(document.querySelector('#notice'))")
-                .await,
-            true,
+            "reconnecting true",
             "{device}: the reconnecting notice is in view"
         );
         assert_chrome_in(&mut page, Locale::Ru, "reconnecting").await;
         page.screenshot(&format!("engagement-{device}-ru-reconnecting"))
             .await;
 
-        // Start it again on the same port: the dialogue resumes where it was.
+        // Start it again on the same port; the network "comes back": at once, not after
+        // the back-off. The dialogue resumes where it was, and says so.
         server = restart_on(addr, &store).await;
-        page.until("document.body.dataset.state === 'open' && document.body.dataset.botStatus === 'waiting'").await;
+        page.eval("window.dispatchEvent(new Event('online'))").await;
+        page.until("T.w().dataset.state === 'open' && T.w().dataset.bot === 'waiting'")
+            .await;
         let frames = page
-            .eval("[...document.querySelectorAll('#frames .frame.in code')].map((c) => c.textContent)")
+            .eval("[...document.querySelectorAll('#frames .frame.in pre')].map((c) => c.textContent.replace(/\\s+/g, ''))")
             .await;
         assert!(
-            frames
-                .as_array()
-                .unwrap()
+            frames.as_array().is_some_and(|f| f
                 .iter()
-                .any(|f| f.as_str().unwrap().contains("\"resumed\":true")),
+                .any(|f| f.as_str().is_some_and(|f| f.contains("\"resumed\":true")))),
             "{device}: the server resumed the session: {frames}"
         );
+        assert_eq!(page.eval("T.$('.notice').dataset.kind").await, "ok");
         assert_eq!(
             page.eval("T.bubbles()").await,
             before,
@@ -626,12 +588,28 @@ async fn a_server_restart_mid_dialogue_is_resumed() {
         assert_eq!(page.eval("T.outOfView(T.controls())").await, json!([]));
         page.screenshot(&format!("engagement-{device}-ru-resumed"))
             .await;
-        walk(&mut page, device, None).await;
+
+        // This time the server comes back without the dialogue (a lost store): the
+        // banner says the conversation started over, never that it goes on.
+        server.shutdown().await;
+        page.until("T.w().dataset.state === 'reconnecting'").await;
+        let lost = Arc::new(SessionStore::new(Duration::from_secs(1800), 1000));
+        server = restart_on(addr, &lost).await;
+        page.eval("window.dispatchEvent(new Event('online'))").await;
+        page.until("T.w().dataset.state === 'open' && T.w().dataset.bot === 'waiting'")
+            .await;
         assert_eq!(
-            page.eval("document.querySelector('#notice').dataset.kind")
+            page.eval("T.$('.notice').dataset.kind + ' ' + T.$('.notice p').textContent")
                 .await,
-            "checkout"
+            format!(
+                "closed {}",
+                Locale::Ru.ui("started_over").unwrap_or_default()
+            )
         );
+        page.screenshot(&format!("engagement-{device}-ru-started-over"))
+            .await;
+        walk(&mut page, device, None).await;
+        assert_eq!(page.eval("T.$('.notice').dataset.kind").await, "checkout");
         // Reconnect attempts while the server was down log failed connections; nothing
         // else may be logged.
         let errors: Vec<String> = page
@@ -640,6 +618,8 @@ async fn a_server_restart_mid_dialogue_is_resumed() {
             .filter(|e| !e.contains("WebSocket connection to"))
             .collect();
         assert_eq!(errors, Vec::<String>::new(), "{device}: console");
+        server.shutdown().await;
+        server = restart_on(addr, &store).await;
     }
     server.shutdown().await;
 }

@@ -40,6 +40,12 @@ where
                     (header::ETAG, etag.header()),
                     (header::CACHE_CONTROL, revalidate()),
                     (header::VARY, HeaderValue::from_static("accept-encoding")),
+                    // Public files: a shop's page on another origin imports the widget
+                    // and the client as modules, which browsers fetch with CORS.
+                    (
+                        header::ACCESS_CONTROL_ALLOW_ORIGIN,
+                        HeaderValue::from_static("*"),
+                    ),
                 ],
                 body,
             )
@@ -58,6 +64,10 @@ fn not_modified(tag: HeaderValue) -> Response {
             (header::ETAG, tag),
             (header::CACHE_CONTROL, revalidate()),
             (header::VARY, HeaderValue::from_static("accept-encoding")),
+            (
+                header::ACCESS_CONTROL_ALLOW_ORIGIN,
+                HeaderValue::from_static("*"),
+            ),
         ],
     )
         .into_response()

@@ -1,6 +1,9 @@
 //! A headless Chromium driven over the DevTools protocol: one WebSocket, JSON commands,
 //! no driver binary and no extra crate (the test already has a WebSocket client).
-//! Used by `tests/browser.rs` only (included there by path).
+//! Used by `tests/browser.rs` and `tests/embed.rs` (included there by path).
+
+// Shared by several test binaries; each uses part of it.
+#![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
@@ -209,10 +212,21 @@ impl Browser {
             .await;
     }
 
+    /// Sends `Accept-Language: <value>` with every request from now on, as a browser
+    /// set to that language does.
+    pub async fn accept_language(&mut self, value: &str) {
+        self.call("Network.enable", json!({})).await;
+        self.call(
+            "Network.setExtraHTTPHeaders",
+            json!({"headers": {"Accept-Language": value}}),
+        )
+        .await;
+    }
+
     /// Saves the viewport as `target/screenshots/<name>.png`.
     pub async fn screenshot(&mut self, name: &str) {
         // Let the finite animations (a message popping in) end first.
-        self.until("document.getAnimations().every((a) => a.playState !== 'running' || a.effect.getTiming().iterations === Infinity)").await;
+        self.until("[...document.getAnimations(), ...[...document.querySelectorAll('chatbot-chat, chatbot-success')].flatMap((w) => w.shadowRoot.getAnimations())].every((a) => a.playState !== 'running' || a.effect.getTiming().iterations === Infinity)").await;
         let shot = self
             .call("Page.captureScreenshot", json!({"format": "png"}))
             .await;
