@@ -159,19 +159,23 @@ class ChatElement extends HTMLElement {
     if (window.ResizeObserver) new ResizeObserver(() => { if (this._stuck) this._toEnd(); }).observe(this.$.log);
     this._fit = () => this._fitViewport();
     this._painted = false;
+    this.client = null;
   }
 
+  // Connects on insertion unless `manual` (then the page calls start()).
   connectedCallback() {
     this._locale = this._pickLocale();
     this._drawChrome();
     window.visualViewport?.addEventListener('resize', this._fit);
     window.visualViewport?.addEventListener('scroll', this._fit);
     this._fitViewport();
+    if (!this.hasAttribute('manual') && !this.client) this.start();
   }
 
   disconnectedCallback() {
     window.visualViewport?.removeEventListener('resize', this._fit);
     window.visualViewport?.removeEventListener('scroll', this._fit);
+    this.client?.close();
   }
 
   attributeChangedCallback(name, old, value) {
@@ -290,6 +294,8 @@ class ChatElement extends HTMLElement {
   }
 
   _refresh() {}
+
+  start() { throw new Error('a subclass opens its dialogue'); }
 }
 
 /** <chatbot-chat report lang price currency currency-code [new-visitor] [variant] [server] [manual]> */
@@ -323,20 +329,9 @@ export class ChatbotChat extends ChatElement {
     this.$.card.append(form);
     this._byIndex = new Map(); // bot message index → its bubble
     this._pending = [];        // visitor bubbles of answers the client still holds
-    this.client = null;
     this._checkedOut = false;
     this._wasDown = false;
     this._langChanged = (lang) => this.client?.setLang(lang);
-  }
-
-  connectedCallback() {
-    super.connectedCallback();
-    if (!this.hasAttribute('manual') && !this.client) this.start();
-  }
-
-  disconnectedCallback() {
-    super.disconnectedCallback();
-    this.client?.close();
   }
 
   /** Opens the dialogue (a new one, or the one this tab kept). */
@@ -537,18 +532,7 @@ export class ChatbotChat extends ChatElement {
 export class ChatbotSuccess extends ChatElement {
   constructor() {
     super();
-    this.client = null;
     this._done = null;
-  }
-
-  connectedCallback() {
-    super.connectedCallback();
-    if (!this.hasAttribute('manual') && !this.client) this.start();
-  }
-
-  disconnectedCallback() {
-    super.disconnectedCallback();
-    this.client?.close();
   }
 
   start() {

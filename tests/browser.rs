@@ -24,7 +24,7 @@ use chatbot::resume::SessionStore;
 use chatbot::{Config, Server};
 use devtools::Browser;
 use serde_json::{Value, json};
-use widget::{DESKTOP, PHONE, assert_chrome_in, first_reply_path, js, open, walk};
+use widget::{DESKTOP, PHONE, assert_chrome_in, js, open, walk, walk_to_checkout};
 
 /// Chromium, or `None` (with a note) where it is missing; under `CI=true` it must exist.
 fn chromium(test: &str) -> Option<std::path::PathBuf> {
@@ -105,35 +105,14 @@ async fn a_visitor_walks_every_page_at_both_sizes_in_ru_and_pl() {
         page.screenshot(&format!("engagement-{device}-{lang}-start"))
             .await;
         page.eval("document.querySelector('#start').click()").await;
-        let answers = walk(
+        walk_to_checkout(
             &mut page,
             &label,
+            report,
+            locale,
             Some((2, &format!("engagement-{device}-{lang}-question"))),
         )
         .await;
-        let (bot, visitor) = first_reply_path(report, locale);
-        assert_eq!(u64::from(answers), visitor, "{label}");
-        assert_eq!(
-            page.eval("T.$$('.bubble.bot').length").await,
-            json!(bot),
-            "{label}"
-        );
-        assert_eq!(
-            page.eval("T.$$('.bubble.visitor').length").await,
-            json!(visitor),
-            "{label}"
-        );
-        assert_eq!(
-            page.eval("T.$('.notice').dataset.kind + ' ' + T.inView(T.$('.notice'))")
-                .await,
-            "checkout true",
-            "{label}: the checkout notice is in view"
-        );
-        assert_eq!(
-            page.eval("T.$('.who small').textContent").await,
-            locale.ui("status_checkout").unwrap_or_default(),
-            "{label}: after the purchase the status is not 'offline'"
-        );
         // The post-payment page is told which dialogue it pays for.
         page.until("!document.querySelector('#after').hidden").await;
         let href = page

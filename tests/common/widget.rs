@@ -209,3 +209,39 @@ pub async fn walk(page: &mut Browser, label: &str, shot_at: Option<(u32, &str)>)
         }
     }
 }
+
+/// [`walk`]s a started widget to the checkout, then checks what the visitor sees there:
+/// every message of the path that takes the first reply, the checkout notice in view,
+/// and a status that says the checkout (not "offline").
+pub async fn walk_to_checkout(
+    page: &mut Browser,
+    label: &str,
+    report: Report,
+    locale: Locale,
+    shot_at: Option<(u32, &str)>,
+) {
+    let answers = walk(page, label, shot_at).await;
+    let (bot, visitor) = first_reply_path(report, locale);
+    assert_eq!(u64::from(answers), visitor, "{label}");
+    assert_eq!(
+        page.eval("T.$$('.bubble.bot').length").await,
+        json!(bot),
+        "{label}"
+    );
+    assert_eq!(
+        page.eval("T.$$('.bubble.visitor').length").await,
+        json!(visitor),
+        "{label}"
+    );
+    assert_eq!(
+        page.eval("T.$('.notice').dataset.kind + ' ' + T.inView(T.$('.notice'))")
+            .await,
+        "checkout true",
+        "{label}: the checkout notice is in view"
+    );
+    assert_eq!(
+        page.eval("T.$('.who small').textContent").await,
+        locale.ui("status_checkout").unwrap_or_default(),
+        "{label}: after the purchase the status is not 'offline'"
+    );
+}
