@@ -14,8 +14,8 @@ interface ChatElementEvents {
 export declare class ChatbotChat extends HTMLElement {
   /** The client under the widget (null before the start). */
   readonly client: ChatClient | null;
-  /** Opens the dialogue (a new one, or the one this tab kept); needed only with `manual`. */
-  start(): ChatClient;
+  /** Opens the dialogue (a new one, or the one this tab kept); needed only with `manual`. null (and an error shown, and logged) when an attribute the client needs is missing. */
+  start(): ChatClient | null;
   addEventListener<K extends keyof ChatbotChatEvents>(type: K, listener: (this: ChatbotChat, ev: ChatbotChatEvents[K]) => unknown, options?: boolean | AddEventListenerOptions): void;
   addEventListener(type: string, listener: EventListenerOrEventListenerObject, options?: boolean | AddEventListenerOptions): void;
 }
@@ -28,7 +28,7 @@ export interface ChatbotChatEvents extends ChatElementEvents {
 /** The post-payment dialogue. Attributes: report, lang, success, report-url-params, session, server, manual. */
 export declare class ChatbotSuccess extends HTMLElement {
   readonly client: PaymentClient | null;
-  start(): PaymentClient;
+  start(): PaymentClient | null;
   addEventListener<K extends keyof ChatbotSuccessEvents>(type: K, listener: (this: ChatbotSuccess, ev: ChatbotSuccessEvents[K]) => unknown, options?: boolean | AddEventListenerOptions): void;
   addEventListener(type: string, listener: EventListenerOrEventListenerObject, options?: boolean | AddEventListenerOptions): void;
 }

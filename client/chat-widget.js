@@ -341,7 +341,26 @@ export class ChatbotChat extends ChatElement {
     this._checkedOut = false;
     const attr = (name) => this.getAttribute(name);
     const visitor = attr('visitor');
-    const client = new ChatClient({
+    let client;
+    try {
+      client = this._client(attr, visitor);
+    } catch (error) {
+      // A page that forgot `report` or `currency`: say so to its developer, and to the
+      // visitor in their language, instead of a dead box.
+      console.error('<chatbot-chat>:', error);
+      this._notice('error', this.t('error_other'));
+      return null;
+    }
+    this.client = client;
+    this._wire(client);
+    performance.mark('chatbot:connect');
+    client.connect();
+    this._refresh();
+    return client;
+  }
+
+  _client(attr, visitor) {
+    return new ChatClient({
       url: this._server(),
       report: attr('report') || '',
       lang: this._locale,
@@ -354,7 +373,9 @@ export class ChatbotChat extends ChatElement {
       visitor: visitor === 'false' ? false : visitor || true,
       env: window,
     });
-    this.client = client;
+  }
+
+  _wire(client) {
     const on = (type, fn) => client.on(type, (d) => { if (this.client === client) fn(d); });
     on('frame', (d) => this._emit('frame', d));
     on('message', (m) => this._message(m));
@@ -371,10 +392,6 @@ export class ChatbotChat extends ChatElement {
       this._refresh();
       this._emit('checkout', c);
     });
-    performance.mark('chatbot:connect');
-    client.connect();
-    this._refresh();
-    return client;
   }
 
   _clear() {
@@ -422,7 +439,7 @@ export class ChatbotChat extends ChatElement {
   // text where it was, when the dialogue can take no answer.
   _answer(answer, shown) {
     if (!this.client || (this.client.state === 'closed' && !this._checkedOut)) this.start();
-    if (this._checkedOut) return false;
+    if (!this.client || this._checkedOut) return false;
     let how;
     try {
       how = this.client.send(answer);
@@ -545,7 +562,14 @@ export class ChatbotSuccess extends ChatElement {
     const options = { url: this._server(), report: attr('report') || '', lang: this._locale, success, env: window };
     if (success) options.reportUrlParams = attr('report-url-params') ?? '';
     if (this.hasAttribute('session')) options.session = attr('session') || null;
-    const client = new PaymentClient(options);
+    let client;
+    try {
+      client = new PaymentClient(options);
+    } catch (error) {
+      console.error('<chatbot-success>:', error);
+      this._notice('error', this.t('error_other'));
+      return null;
+    }
     this.client = client;
     const on = (type, fn) => client.on(type, (d) => { if (this.client === client) fn(d); });
     on('frame', (d) => this._emit('frame', d));

@@ -61,6 +61,12 @@ async fn shop(chatbot: SocketAddr) -> SocketAddr {
     let client = std::fs::read_to_string(format!("{fixtures}/client.html")).expect("client page");
     let origin = format!("http://{chatbot}");
     let client = client.replace("{{chatbot}}", &origin);
+    // A page that forgot the report's slug.
+    let broken = format!(
+        "<!doctype html><html lang=\"pl\"><title>Zodiac</title><link rel=\"icon\" href=\"data:,\">\
+         <script type=\"module\" src=\"{origin}/chat/chat-widget.js\"></script>\
+         <chatbot-chat lang=\"pl\" price=\"49\" currency=\"zł\"></chatbot-chat></html>"
+    );
     let app = Router::new()
         .route(
             "/product",
@@ -86,6 +92,13 @@ async fn shop(chatbot: SocketAddr) -> SocketAddr {
                     async move { Html(html) }
                 },
             ),
+        )
+        .route(
+            "/broken",
+            get(move || {
+                let html = broken.clone();
+                async move { Html(html) }
+            }),
         )
         .route(
             "/blank",
@@ -365,5 +378,31 @@ async fn the_headless_client_resumes_after_a_drop_from_a_page_script() {
         .filter(|e| !e.contains("WebSocket connection to"))
         .collect();
     assert_eq!(errors, Vec::<String>::new(), "console");
+    server.shutdown().await;
+}
+
+/// A page that forgot an attribute the client needs gets a sentence in the visitor's
+/// language in the widget and the reason in its console, not a dead box.
+#[tokio::test]
+async fn a_widget_without_its_report_says_so() {
+    let Some(binary) = chromium("a_widget_without_its_report_says_so") else {
+        return;
+    };
+    let _one = ONE_BROWSER.lock().await;
+    let server = common::start().await;
+    let shop = shop(server.addr()).await;
+    let mut page = Browser::launch(&binary).await;
+    open(&mut page, &format!("http://{shop}/broken")).await;
+    page.until("T.$('.notice') && !T.$('.notice').hidden").await;
+    assert_eq!(
+        page.eval("T.$('.notice').dataset.kind + ' ' + T.$('.notice p').textContent")
+            .await,
+        format!("error {}", Locale::Pl.ui("error_other").unwrap_or_default())
+    );
+    let errors = page.take_errors();
+    assert!(
+        errors.len() == 1 && errors[0].contains("options.report"),
+        "the console says what is missing: {errors:?}"
+    );
     server.shutdown().await;
 }

@@ -4,6 +4,7 @@
 //! [`StrayLabel`]: whether the translator or the structure is wrong is known only once
 //! every locale file is read.
 
+use std::collections::HashMap;
 use std::ops::Range;
 
 use crate::answer::normalize;
@@ -159,6 +160,17 @@ pub fn check_replies(
     }
 }
 
+/// Adds a phrase the step does not have yet, indexed by its text.
+fn push(
+    phrases: &mut Vec<(Phrase, Origin)>,
+    seen: &mut HashMap<String, usize>,
+    phrase: Phrase,
+    origin: Origin,
+) {
+    seen.insert(phrase.text.clone(), phrases.len());
+    phrases.push((phrase, origin));
+}
+
 /// Where a phrase of a step comes from.
 enum Origin {
     /// An intent a reply takes, from `catalogue.toml`.
@@ -186,16 +198,19 @@ fn check_phrases(
         option,
         buys: report.steps[step.options[option].next].purchase,
     };
+    // A step holds hundreds of phrases (every intent's list): `seen` finds one by its text
+    // (a scan per phrase made the catalogue's build quadratic in them).
     let mut phrases: Vec<(Phrase, Origin)> = Vec::new();
+    let mut seen: HashMap<String, usize> = HashMap::new();
     for (option, quick) in step.options.iter().enumerate() {
         for &intent in &quick.intents {
             for text in listening.phrases(intent) {
-                if !phrases.iter().any(|(p, _)| &p.text == text) {
+                if !seen.contains_key(text) {
                     let phrase = Phrase {
                         text: text.clone(),
                         target: reply(option),
                     };
-                    phrases.push((phrase, Origin::Intent(intent)));
+                    push(&mut phrases, &mut seen, phrase, Origin::Intent(intent));
                 }
             }
         }
@@ -215,7 +230,7 @@ fn check_phrases(
             }
             continue;
         }
-        let first = phrases.iter().find(|(p, _)| p.text == text);
+        let first = seen.get(&text).map(|&i| &phrases[i]);
         match first {
             Some((first, origin)) if first.target != reply(option) => {
                 let Target::Reply { option: taken, .. } = first.target else {
@@ -245,13 +260,15 @@ fn check_phrases(
                 );
             }
             Some(_) => {}
-            None => phrases.push((
+            None => push(
+                &mut phrases,
+                &mut seen,
                 Phrase {
                     text,
                     target: reply(option),
                 },
                 Origin::Written(span),
-            )),
+            ),
         }
     }
     for aside in Aside::ALL {
@@ -263,12 +280,17 @@ fn check_phrases(
             continue;
         }
         for text in listening.phrases(aside.intent()) {
-            if !phrases.iter().any(|(p, _)| &p.text == text) {
+            if !seen.contains_key(text) {
                 let phrase = Phrase {
                     text: text.clone(),
                     target: Target::Aside(aside),
                 };
-                phrases.push((phrase, Origin::Intent(aside.intent())));
+                push(
+                    &mut phrases,
+                    &mut seen,
+                    phrase,
+                    Origin::Intent(aside.intent()),
+                );
             }
         }
     }
