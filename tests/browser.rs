@@ -419,7 +419,7 @@ async fn links_prefill_the_form_and_bad_input_is_caught() {
 }
 
 /// Typed while the bot is still sending: shown at once, marked as waiting, sent when the
-/// bot asks; and "Start over" asks before it wipes the dialogue.
+/// bot asks; "Start over" asks before it wipes the dialogue; the keyboard alone answers.
 #[tokio::test]
 async fn typed_text_is_never_lost_and_starting_over_asks_first() {
     let Some(binary) = chromium("typed_text_is_never_lost_and_starting_over_asks_first") else {
@@ -487,6 +487,26 @@ async fn typed_text_is_never_lost_and_starting_over_asks_first() {
         page.eval("T.$$('.bubble.visitor').length").await,
         0,
         "a new dialogue"
+    );
+
+    // Keyboard only: from the log, Tab reaches the first quick reply, with a visible
+    // focus, and Enter answers with it.
+    page.eval("T.$('.log').focus()").await;
+    page.press("Tab").await;
+    assert_eq!(
+        page.eval("T.active() === T.$('.replies button') && T.active().matches(':focus-visible')")
+            .await,
+        true,
+        "Tab goes from the log to the first quick reply"
+    );
+    let reply = page.eval("T.$('.replies button').textContent").await;
+    page.press("Enter").await;
+    page.until("T.$$('.bubble.visitor').length === 1").await;
+    assert_eq!(
+        page.eval("T.$('.bubble.visitor').lastChild.textContent")
+            .await,
+        reply,
+        "Enter on a quick reply answers with it"
     );
     assert_eq!(page.take_errors(), Vec::<String>::new(), "console");
     server.shutdown().await;

@@ -212,6 +212,22 @@ impl Browser {
             .await;
     }
 
+    /// Presses and releases a key ("Tab", "Enter") as a keyboard would, to the focused
+    /// element.
+    pub async fn press(&mut self, key: &str) {
+        let (code, text) = match key {
+            "Tab" => (9, ""),
+            "Enter" => (13, "\r"),
+            other => panic!("no key code for {other}"),
+        };
+        let down = json!({"type": "keyDown", "key": key, "code": key,
+            "windowsVirtualKeyCode": code, "nativeVirtualKeyCode": code, "text": text});
+        self.call("Input.dispatchKeyEvent", down).await;
+        let up = json!({"type": "keyUp", "key": key, "code": key,
+            "windowsVirtualKeyCode": code, "nativeVirtualKeyCode": code});
+        self.call("Input.dispatchKeyEvent", up).await;
+    }
+
     /// Sends `Accept-Language: <value>` with every request from now on, as a browser
     /// set to that language does.
     pub async fn accept_language(&mut self, value: &str) {
