@@ -246,6 +246,11 @@ class ChatElement extends HTMLElement {
     return b;
   }
 
+  /** Empties the log (the spacer under the quick replies stays). */
+  _clearLog() {
+    for (const n of [...this.$.log.children]) if (n !== this.$.spacer) n.remove();
+  }
+
   _typing(on) {
     if (on && !this.$.typing.isConnected) this._append(this.$.typing);
     else if (!on) this.$.typing.remove();
@@ -395,7 +400,7 @@ export class ChatbotChat extends ChatElement {
   }
 
   _clear() {
-    for (const n of [...this.$.log.children]) if (n !== this.$.spacer) n.remove();
+    this._clearLog();
     this._byIndex.clear();
     this._pending = [];
     this._replies([]);
@@ -495,7 +500,7 @@ export class ChatbotChat extends ChatElement {
     } else if (state === 'paused') {
       this._notice('paused', this.t('paused'));
     } else if (state === 'gave-up') {
-      this._notice('error', this.t('server_unavailable'), [[this.t('try_again'), () => { this._hideNotice(); this.client.connect(); }]]);
+      this._reconnectNotice('error', 'server_unavailable', 'try_again');
     } else if (state === 'open' && this.$.notice.dataset.kind === 'error' && !this._checkedOut) {
       this._hideNotice();
     }
@@ -505,12 +510,17 @@ export class ChatbotChat extends ChatElement {
   _closed({ code, willRetry }) {
     if (willRetry || this._checkedOut) return;
     if (code === 4000) {
-      this._notice('closed', this.t('taken_over'), [[this.t('continue_here'), () => { this._hideNotice(); this.client.connect(); }]]);
+      this._reconnectNotice('closed', 'taken_over', 'continue_here');
     } else if (this.$.notice.dataset.kind !== 'error' && code !== 4001) {
-      this._notice('error', this.t('server_unavailable'), [[this.t('try_again'), () => { this._hideNotice(); this.client.connect(); }]]);
+      this._reconnectNotice('error', 'server_unavailable', 'try_again');
     }
     this._replies([]);
     this._refresh();
+  }
+
+  /** A notice whose button connects again (the same dialogue, resumed). */
+  _reconnectNotice(kind, textKey, buttonKey) {
+    this._notice(kind, this.t(textKey), [[this.t(buttonKey), () => { this._hideNotice(); this.client.connect(); }]]);
   }
 
   _confirmRestart() {
@@ -554,7 +564,7 @@ export class ChatbotSuccess extends ChatElement {
 
   start() {
     this.client?.close();
-    for (const n of [...this.$.log.children]) if (n !== this.$.spacer) n.remove();
+    this._clearLog();
     this._hideNotice();
     this._done = null;
     const attr = (name) => this.getAttribute(name);
@@ -582,7 +592,7 @@ export class ChatbotSuccess extends ChatElement {
         b.append(document.createElement('br'), a);
       }
     });
-    on('restarted', () => { for (const n of [...this.$.log.children]) if (n !== this.$.spacer && n !== this.$.typing) n.remove(); });
+    on('restarted', () => { this._clearLog(); this._refresh(); });
     on('state', (s) => { this._refresh(); this._emit('state', s); });
     on('error', (e) => { this._notice('error', this._errorText(e.field)); this._emit('chat-error', e); });
     on('done', (d) => {

@@ -49,12 +49,16 @@ async fn size(page: &mut Browser, (width, height, mobile): (u32, u32, bool)) {
     page.viewport(width, height, mobile).await;
 }
 
-/// The first message the widget sent, as the developer panel shows it.
-async fn first_frame(page: &mut Browser) -> Value {
+/// The JSON the developer panel shows in `selector`: the first frame sent
+/// (`#frames .frame.out pre`) or the first-message preview (`#first-message`).
+async fn panel_json(page: &mut Browser, selector: &str) -> Value {
     let text = page
-        .eval("document.querySelector('#frames .frame.out pre').textContent")
+        .eval(&format!(
+            "document.querySelector({}).textContent",
+            js(selector)
+        ))
         .await;
-    serde_json::from_str(text.as_str().expect("a frame was sent")).expect("JSON")
+    serde_json::from_str(text.as_str().expect("the panel shows it")).expect("JSON")
 }
 
 #[tokio::test]
@@ -273,13 +277,7 @@ async fn links_prefill_the_form_and_bad_input_is_caught() {
     page.eval("document.querySelector('#dev').open = true")
         .await;
     page.eval("{ const p = document.querySelector('#price'); p.value = '300'; p.dispatchEvent(new Event('input', {bubbles: true})) }").await;
-    let preview: Value = serde_json::from_str(
-        page.eval("document.querySelector('#first-message').textContent")
-            .await
-            .as_str()
-            .unwrap_or("{}"),
-    )
-    .expect("the preview is JSON");
+    let preview = panel_json(&mut page, "#first-message").await;
     assert_eq!(preview["price"], 300, "the preview follows the form");
     // Wider on demand, remembered.
     page.eval("document.querySelector('#widen').click()").await;
@@ -297,7 +295,7 @@ async fn links_prefill_the_form_and_bad_input_is_caught() {
     .await;
     page.until("T.w().dataset.bot === 'waiting'").await;
     assert_chrome_in(&mut page, Locale::Pl, "prefilled").await;
-    let first = first_frame(&mut page).await;
+    let first = panel_json(&mut page, "#frames .frame.out pre").await;
     assert_eq!(first["lang"], "pl");
     assert_eq!(first["is_new_visitor"], false);
     assert_eq!(first["price"], 19.99);
@@ -315,21 +313,15 @@ async fn links_prefill_the_form_and_bad_input_is_caught() {
         page.eval("document.querySelector('#frames .frame pre').textContent.includes('\\n  ') && document.querySelectorAll('#frames .frame .copy').length === document.querySelectorAll('#frames .frame').length").await,
         true
     );
-    let preview: Value = serde_json::from_str(
-        page.eval("document.querySelector('#first-message').textContent")
-            .await
-            .as_str()
-            .unwrap_or("{}"),
-    )
-    .expect("the preview is JSON");
+    let preview = panel_json(&mut page, "#first-message").await;
     assert_eq!(preview, first, "the preview is the first message sent");
 
     // A visitor who scrolled up is not pulled down: a button offers the new messages.
     for _ in 0..3 {
-        page.eval("{ const t = T.$('.composer input'); t.value = 'ok'; T.$('.composer').requestSubmit() }").await;
+        page.eval("T.type('ok')").await;
         page.until("T.w().dataset.bot === 'waiting'").await;
     }
-    page.eval("{ const t = T.$('.composer input'); t.value = 'ok'; T.$('.composer').requestSubmit(); const c = T.$('.log'); c.scrollTop = 0; c.dispatchEvent(new Event('scroll')) }").await;
+    page.eval("T.type('ok'); { const c = T.$('.log'); c.scrollTop = 0; c.dispatchEvent(new Event('scroll')) }").await;
     page.until("!T.$('.more').hidden").await;
     assert_eq!(page.eval("T.$('.log').scrollTop").await, 0);
     page.eval("T.$('.more').click()").await;
@@ -446,11 +438,7 @@ async fn typed_text_is_never_lost_and_starting_over_asks_first() {
     page.until("T.w().dataset.bot === 'sending'").await;
     // The bot is still sending: the visitor types their answer anyway.
     let typed = "да";
-    page.eval(&format!(
-        "{{ const t = T.$('.composer input'); t.focus(); t.value = {}; T.$('.composer').requestSubmit() }}",
-        js(typed)
-    ))
-    .await;
+    page.eval(&format!("T.type({})", js(typed))).await;
     assert_eq!(
         page.eval(
             "T.$$('.bubble.visitor[data-held]').length + ' ' + T.$('.composer input').value.length"
@@ -546,7 +534,7 @@ async fn a_server_restart_mid_dialogue_is_resumed() {
         )
         .await;
         page.until("T.w().dataset.bot === 'waiting'").await;
-        page.eval("{ const t = T.$('.composer input'); t.value = 'ok'; T.$('.composer').requestSubmit() }").await;
+        page.eval("T.type('ok')").await;
         page.until("T.w().dataset.bot === 'waiting'").await;
         let before = page.eval("T.bubbles()").await;
 

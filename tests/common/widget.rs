@@ -78,6 +78,13 @@ window.T = {
     return found;
   },
   bubbles() { return T.$$('.bubble').map((b) => b.className + ': ' + b.textContent); },
+  // The visitor types `text` into the widget's text box and presses Enter.
+  type(text) {
+    const t = T.$('.composer input');
+    t.focus();
+    t.value = text;
+    T.$('.composer').requestSubmit();
+  },
   shifts: [],
 };
 new PerformanceObserver((list) => { for (const e of list.getEntries()) T.shifts.push([e.value, ...(e.sources || []).map((s) => s.node ? (s.node.className || s.node.nodeName) : '?')]); })
@@ -195,7 +202,7 @@ pub async fn walk(page: &mut Browser, label: &str, shot_at: Option<(u32, &str)>)
         assert!(answers < 40, "{label}: the chat reaches the checkout");
         if answers == 1 || !options {
             // Typed: the first quick reply's text goes its way; other text the default.
-            page.eval("{ const t = T.$('.composer input'); const q = T.$('.replies:not([hidden]) button'); t.focus(); t.value = q ? q.textContent : 'ok'; T.$('.composer').requestSubmit() }").await;
+            page.eval("{ const q = T.$('.replies:not([hidden]) button'); T.type(q ? q.textContent : 'ok') }").await;
             assert_eq!(
                 page.eval(
                     "T.active() === T.$('.composer input') && T.$('.composer input').value === ''"
