@@ -7,11 +7,21 @@
 //! 1. it *is*, normalized (any phrase, buying ones included);
 //! 2. occurs in it as whole words, the longest phrase winning (a tie between two
 //!    targets is unclear), except that a reply that buys counts inside a longer message
-//!    only when nothing holds the message back: no word of the locale's `hold_back`
-//!    list (negations, hesitations, objections: "I don't want to buy" never buys)
-//!    outside the phrase itself ("why not" may buy), and no question mark. A buying
-//!    phrase that counts wins over longer phrases of other replies: with nothing held
-//!    back, "ok, let's do it, I'm buying" is a purchase, not the "ok" of going back;
+//!    only when nothing holds the message back (the locale's `hold_back` lists):
+//!    - no word of `words` (negations, hesitations, objections, times: "I don't want
+//!      to buy" never buys) outside the phrase itself ("why not" may buy);
+//!    - no word of `in_clause` (question words: "what", "when") in the phrase's own
+//!      clause (clauses end at punctuation and emoji), nor in another clause that the
+//!      step reads as another answer ("yes, what's in it" asks; "I'll take it, we move
+//!      in May, what a year" buys);
+//!    - no sentence that asks (a question mark), unless it asks how to pay (a word of
+//!      `pay`): "yes, how do I pay?" buys, "should I buy it?" does not;
+//!    - words inside an idiom (`idioms`: "you know what") hold nothing back.
+//!
+//!    A buying phrase that counts wins over longer phrases of other replies: with
+//!    nothing held back, "ok, let's do it, I'm buying" is a purchase, not the "ok" of
+//!    going back. Nothing inside an `unsure` phrase ("I don't know") is heard, unless a
+//!    phrase of the step holds it whole: its "no" does not decline;
 //! 3. failing both, a word of five letters or more one typo (an edit) away from a
 //!    one-word phrase of five letters or more, or a word with a letter drawn out
 //!    ("nooo", "niee") that is a one-word phrase written once, never one that buys.
@@ -20,7 +30,7 @@ use std::borrow::Cow;
 
 use icu_normalizer::{ComposingNormalizerBorrowed, DecomposingNormalizerBorrowed};
 
-use crate::runtime::{Aside, Chunk, Phrase, Target, Typo};
+use crate::runtime::{Aside, Chunk, HoldBack, Phrase, Target, Typo};
 
 /// Lower case, NFKC, `ё` read as `е`, Latin letters without their diacritics (`ł` as `l`:
 /// many type Polish without them), an apostrophe between two letters dropped (`don't`
@@ -104,11 +114,11 @@ impl From<Target> for Understood {
 const TYPO_MIN_CHARS: usize = 5;
 
 /// What a step hears: its phrases (sorted by text) with their [`index`], and its
-/// locale's `hold_back` words (sorted). The compiler builds it into every [`Chunk`].
+/// locale's `hold_back` lists. The compiler builds it into every [`Chunk`].
 #[derive(Debug, Clone, Copy)]
 pub struct Hearing<'a> {
     pub phrases: &'a [Phrase],
-    pub hold_back: &'a [&'a str],
+    pub hold_back: &'a HoldBack<'a>,
     pub typos: &'a [Typo],
     pub longest: usize,
 }
@@ -152,7 +162,7 @@ pub fn understand(hearing: &Hearing, message: &str) -> Understood {
         typos,
         longest: longest_words,
     } = *hearing;
-    let text = normalize(message);
+    let Spoken { text, places, asks } = Spoken::read(message);
     if text.is_empty() {
         return Understood::Nothing;
     }
@@ -166,19 +176,6 @@ pub fn understand(hearing: &Hearing, message: &str) -> Understood {
         return phrase.target.into();
     }
     let words: Vec<&str> = text.split(' ').collect();
-    let question = message.contains(['?', '？', '¿']);
-    let holding: Vec<bool> = words
-        .iter()
-        .map(|w| hold_back.binary_search(w).is_ok())
-        .collect();
-    // Whether a phrase over words `first..=last` may pick `target`: a sale only when no
-    // word around the phrase holds the message back.
-    let counts = |target: Target, first: usize, last: usize| {
-        !matches!(target, Target::Reply { buys: true, .. })
-            || !(question
-                || holding[..first].contains(&true)
-                || holding[last + 1..].contains(&true))
-    };
     // Word starts and ends in `text`: its words are joined by single spaces.
     let mut starts = Vec::with_capacity(words.len());
     let mut at = 0;
@@ -186,21 +183,15 @@ pub fn understand(hearing: &Hearing, message: &str) -> Understood {
         starts.push(at);
         at += word.len() + 1;
     }
-    let mut best = Best::default();
-    // The longest buying phrase that counts: it wins over other matches (see above).
-    let mut buying = Best::default();
-    for (w, &start) in starts.iter().enumerate() {
-        for (last, word) in words.iter().enumerate().skip(w).take(longest_words) {
-            let end = starts[last] + word.len();
-            let window = &text[start..end];
+    let window = |first: usize, last: usize| &text[starts[first]..starts[last] + words[last].len()];
+    // Every phrase found, as (first word, last word, target).
+    let mut found: Vec<(usize, usize, Target)> = Vec::new();
+    for w in 0..words.len() {
+        for last in (w..words.len()).take(longest_words) {
+            let window = window(w, last);
             let at = phrases.binary_search_by(|p| p.text.cmp(window));
-            if let Ok(i) = at
-                && counts(phrases[i].target, w, last)
-            {
-                best.offer(end - start, phrases[i].target);
-                if matches!(phrases[i].target, Target::Reply { buys: true, .. }) {
-                    buying.offer(end - start, phrases[i].target);
-                }
+            if let Ok(i) = at {
+                found.push((w, last, phrases[i].target));
             }
             // Phrases sort after their beginnings: without one that goes on from this
             // window, no longer window from this word can match.
@@ -215,19 +206,61 @@ pub fn understand(hearing: &Hearing, message: &str) -> Understood {
             }
         }
     }
+    // Nothing inside "I don't know" is heard, unless a phrase holds it whole.
+    let mut unsure = vec![false; words.len()];
+    let mut unsaid: Vec<(usize, usize)> = Vec::new();
+    let unsure_words = hold_back
+        .unsure
+        .iter()
+        .map(|u| u.split(' ').count())
+        .max()
+        .unwrap_or(0);
+    for first in 0..words.len() {
+        for last in (first..words.len()).take(unsure_words) {
+            if hold_back.unsure.binary_search(&window(first, last)).is_ok() {
+                unsure[first..=last].fill(true);
+                unsaid.push((first, last));
+            }
+        }
+    }
+    found.retain(|&(first, last, _)| {
+        !unsaid
+            .iter()
+            .any(|&(f, l)| first <= l && f <= last && !(first <= f && l <= last))
+    });
+    let holds = Holds::new(hold_back, &words, &places, &asks, &found, window);
+    let mut best = Best::default();
+    // The longest buying phrase that counts: it wins over other matches (see above).
+    let mut buying = Best::default();
+    for &(first, last, target) in &found {
+        let buys = matches!(target, Target::Reply { buys: true, .. });
+        if buys && holds.back(first, last) {
+            continue;
+        }
+        let len = starts[last] + words[last].len() - starts[first];
+        best.offer(len, target);
+        if buys {
+            buying.offer(len, target);
+        }
+    }
     if buying.target.is_some() && !buying.tie {
         best = buying;
     }
     if best.target.is_none() {
         let never_buys = |p: &Phrase| !matches!(p.target, Target::Reply { buys: true, .. });
-        for word in &words {
+        let heard = words
+            .iter()
+            .zip(&unsure)
+            .filter(|(_, u)| !**u)
+            .map(|(w, _)| w);
+        for word in heard.clone() {
             if has_double(word)
                 && let Some(phrase) = find(&squeeze(word)).filter(|p| never_buys(p))
             {
                 best.offer(word.len(), phrase.target);
             }
         }
-        for word in &words {
+        for word in heard {
             let chars = word.chars().count();
             if chars < TYPO_MIN_CHARS {
                 continue;
@@ -254,6 +287,192 @@ pub fn understand(hearing: &Hearing, message: &str) -> Understood {
             ..
         } => target.into(),
         _ => Understood::Unclear,
+    }
+}
+
+/// Where a word of a message stands: its clause (between commas, dashes, emoji and other
+/// marks) and its sentence (between `.`, `!`, `?`, `…` and line breaks).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Place {
+    clause: usize,
+    sentence: usize,
+}
+
+/// A message as the matcher reads it: normalized as by [`normalize`], the place of each
+/// word, and for each sentence whether it asks (holds a question mark).
+#[derive(Debug, PartialEq, Eq)]
+struct Spoken {
+    text: String,
+    places: Vec<Place>,
+    asks: Vec<bool>,
+}
+
+impl Spoken {
+    fn read(message: &str) -> Spoken {
+        let nfkc: Cow<str> = ComposingNormalizerBorrowed::new_nfkc().normalize(message);
+        let mut spoken = Spoken {
+            text: String::with_capacity(nfkc.len()),
+            places: Vec::new(),
+            asks: vec![false],
+        };
+        let mut place = Place {
+            clause: 0,
+            sentence: 0,
+        };
+        let (mut piece, mut ended) = (String::new(), false);
+        for c in nfkc.chars() {
+            let ends = matches!(c, '.' | '!' | '?' | '…' | '\n' | '¿' | '¡');
+            if ends || is_break(c) {
+                spoken.push(&piece, place);
+                piece.clear();
+                place.clause += 1;
+                ended |= ends;
+                if matches!(c, '?' | '¿') {
+                    spoken.asks[place.sentence] = true;
+                }
+                continue;
+            }
+            if ended && c.is_alphanumeric() {
+                place.sentence += 1;
+                spoken.asks.push(false);
+                ended = false;
+            }
+            piece.push(c);
+        }
+        spoken.push(&piece, place);
+        spoken
+    }
+
+    fn push(&mut self, piece: &str, place: Place) {
+        for word in normalize(piece).split(' ').filter(|w| !w.is_empty()) {
+            if !self.text.is_empty() {
+                self.text.push(' ');
+            }
+            self.text.push_str(word);
+            self.places.push(place);
+        }
+    }
+}
+
+/// Whether `c` ends a clause: punctuation and symbols (emoji) but not the marks that sit
+/// inside words or around quotes (apostrophes, hyphens, quotation marks).
+fn is_break(c: char) -> bool {
+    !(c.is_alphanumeric()
+        || c.is_whitespace()
+        || is_mark(c)
+        || matches!(
+            c,
+            '\'' | '\u{2019}'
+                | '\u{02bc}'
+                | '-'
+                | '"'
+                | '«'
+                | '»'
+                | '„'
+                | '“'
+                | '”'
+                | '*'
+                | '('
+                | ')'
+        ))
+}
+
+/// What holds a buying phrase back in one message (see the module's rule 2).
+struct Holds {
+    /// Per word: it holds a purchase back from anywhere.
+    anywhere: Vec<bool>,
+    /// Per word: it holds a purchase back in its clause.
+    near: Vec<bool>,
+    places: Vec<Place>,
+    /// Clauses the step reads as another answer, not about paying.
+    other: Vec<usize>,
+    /// A sentence asks something other than how to pay.
+    asks_else: bool,
+}
+
+impl Holds {
+    fn new<'w>(
+        lists: &HoldBack,
+        words: &[&str],
+        places: &[Place],
+        asks: &[bool],
+        found: &[(usize, usize, Target)],
+        window: impl Fn(usize, usize) -> &'w str,
+    ) -> Holds {
+        let listed = |list: &[&str], w: &str| list.binary_search(&w).is_ok();
+        // Words inside an idiom ("you know what") hold nothing back.
+        let mut idiom = vec![false; words.len()];
+        let idiom_words = lists
+            .idioms
+            .iter()
+            .map(|i| i.split(' ').count())
+            .max()
+            .unwrap_or(0);
+        for first in 0..words.len() {
+            for last in (first..words.len()).take(idiom_words) {
+                if listed(lists.idioms, window(first, last)) {
+                    idiom[first..=last].fill(true);
+                }
+            }
+        }
+        let mark = |list: &[&str]| {
+            words
+                .iter()
+                .zip(&idiom)
+                .map(|(w, &i)| !i && listed(list, w))
+                .collect::<Vec<bool>>()
+        };
+        let pays = |of: &dyn Fn(Place) -> bool| {
+            words
+                .iter()
+                .zip(places)
+                .any(|(w, &p)| of(p) && listed(lists.pay, w))
+        };
+        let anywhere = mark(lists.words);
+        // A clause about paying holds nothing back in it ("yes, how can I pay").
+        let near: Vec<bool> = mark(lists.in_clause)
+            .into_iter()
+            .zip(places)
+            .map(|(near, &p)| near && !pays(&|q| q.clause == p.clause))
+            .collect();
+        let asks_else = asks
+            .iter()
+            .enumerate()
+            .any(|(s, &asks)| asks && !pays(&|p| p.sentence == s));
+        let mut other: Vec<usize> = places
+            .iter()
+            .zip(&near)
+            .filter(|&(_, &near)| near)
+            .map(|(p, _)| p.clause)
+            .filter(|&clause| {
+                found.iter().any(|&(first, last, target)| {
+                    !matches!(target, Target::Reply { buys: true, .. })
+                        && places[first].clause <= clause
+                        && clause <= places[last].clause
+                })
+            })
+            .collect();
+        other.dedup();
+        Holds {
+            anywhere,
+            near,
+            places: places.to_vec(),
+            other,
+            asks_else,
+        }
+    }
+
+    /// Whether the message holds back a buying phrase over words `first..=last`.
+    fn back(&self, first: usize, last: usize) -> bool {
+        let own = self.places[first].clause..=self.places[last].clause;
+        self.asks_else
+            || (0..self.places.len())
+                .filter(|i| !(first..=last).contains(i))
+                .any(|i| {
+                    let clause = self.places[i].clause;
+                    self.anywhere[i]
+                        || (self.near[i] && (own.contains(&clause) || self.other.contains(&clause)))
+                })
     }
 }
 
@@ -395,7 +614,13 @@ mod tests {
         list
     }
 
-    const HOLD_BACK: &[&str] = &["but", "dont", "later", "no", "not"];
+    const HOLD_BACK: HoldBack = HoldBack {
+        words: &["but", "dont", "later", "no", "not"],
+        in_clause: &["what", "whats", "when"],
+        pay: &["card", "pay"],
+        idioms: &["you know what"],
+        unsure: &["dont know"],
+    };
 
     /// How the step of `phrases` reads `message`.
     fn hear(phrases: &[Phrase], message: &str) -> Understood {
@@ -406,7 +631,7 @@ mod tests {
         );
         let hearing = Hearing {
             phrases,
-            hold_back: HOLD_BACK,
+            hold_back: &HOLD_BACK,
             typos: &typos,
             longest,
         };
@@ -452,6 +677,80 @@ mod tests {
         );
         assert_eq!(hear(&p, "why not later"), Understood::Reply(2));
         assert_eq!(read("buy"), Understood::Reply(0));
+    }
+
+    #[test]
+    fn question_words_hold_back_in_their_own_clause_or_one_that_asks_something_else() {
+        let mut p = phrases();
+        p.push(Phrase {
+            text: "whats in it",
+            target: Target::Aside(Aside::Contents),
+        });
+        p.sort_by_key(|p| p.text);
+        assert_eq!(
+            hear(&p, "ill take it, we move in may, what a year"),
+            Understood::Reply(0)
+        );
+        assert_eq!(
+            hear(&p, "yes, whats in it"),
+            Understood::Aside(Aside::Contents)
+        );
+        assert_eq!(hear(&p, "yes what a year"), Understood::Unclear);
+        assert_eq!(
+            hear(&p, "you know what, ill take it"),
+            Understood::Reply(0),
+            "an idiom holds nothing back"
+        );
+        assert_eq!(hear(&p, "ill take it, not now"), Understood::Reply(2));
+    }
+
+    #[test]
+    fn a_question_holds_a_purchase_back_unless_it_asks_how_to_pay() {
+        assert_eq!(read("yes. how do I pay?"), Understood::Reply(0));
+        assert_eq!(
+            read("ill take it, can I pay by card?"),
+            Understood::Reply(0)
+        );
+        assert_eq!(read("should I buy it?"), Understood::Unclear);
+        assert_eq!(read("ill take it. is it any good?"), Understood::Unclear);
+        assert_eq!(
+            read("yes! how much?"),
+            Understood::Aside(Aside::Price),
+            "the other sentence asks"
+        );
+    }
+
+    #[test]
+    fn nothing_inside_i_dont_know_is_heard() {
+        assert_eq!(read("dont know"), Understood::Unclear);
+        assert_eq!(read("hmm, I don't know"), Understood::Unclear);
+        assert_eq!(read("I don't know, no"), Understood::Reply(2));
+        let mut p = phrases();
+        p.push(reply("dont know where", 3, false));
+        p.sort_by_key(|p| p.text);
+        assert_eq!(
+            hear(&p, "I don't know where to go"),
+            Understood::Reply(3),
+            "a phrase that holds it whole"
+        );
+    }
+
+    #[test]
+    fn read_out_words_are_the_normalized_message_with_their_clauses_and_sentences() {
+        for message in [
+            "Yes, I’ll take it!! How do I pay? 🙂 ok",
+            "  Нет,   ДОРОГО!!! ",
+            "ﬁne…  what?",
+            "",
+            "🤔",
+            "a-b «c» don't",
+        ] {
+            assert_eq!(Spoken::read(message).text, normalize(message), "{message}");
+        }
+        let spoken = Spoken::read("yes, fine. how? ok");
+        let at = |clause, sentence| Place { clause, sentence };
+        assert_eq!(spoken.places, [at(0, 0), at(1, 0), at(2, 1), at(3, 2)]);
+        assert_eq!(spoken.asks, [false, true, false]);
     }
 
     #[test]

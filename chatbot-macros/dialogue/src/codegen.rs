@@ -259,8 +259,21 @@ pub fn generate(catalogue: &Catalogue) -> TokenStream {
     });
     let hold_back_names: Vec<Ident> = locale_variants.iter().map(hold_back_name).collect();
     let hold_back_lists = locales.iter().map(|l| {
-        let words = &l.listening.hold_back;
-        quote!(&[#(#words),*])
+        let lists = &l.listening.hold_back;
+        let (words, in_clause, pay, idioms, unsure) = (
+            &lists.words,
+            &lists.in_clause,
+            &lists.pay,
+            &lists.idioms,
+            &lists.unsure,
+        );
+        quote!(::chatbot_dialogue::runtime::HoldBack {
+            words: &[#(#words),*],
+            in_clause: &[#(#in_clause),*],
+            pay: &[#(#pay),*],
+            idioms: &[#(#idioms),*],
+            unsure: &[#(#unsure),*],
+        })
     });
     let starts = reports.iter().zip(&variants).map(|(r, v)| {
         let (new, returning) = (
@@ -401,15 +414,15 @@ pub fn generate(catalogue: &Catalogue) -> TokenStream {
                 self.ui_strings().iter().find(|(k, _)| *k == key).map(|(_, v)| *v)
             }
 
-            /// The words that keep a longer message from buying, sorted.
-            pub const fn hold_back(self) -> &'static [&'static str] {
-                match self { #(Locale::#locale_variants => #hold_back_names,)* }
+            /// What keeps a longer message from buying in this language.
+            pub const fn hold_back(self) -> &'static ::chatbot_dialogue::runtime::HoldBack<'static> {
+                match self { #(Locale::#locale_variants => &#hold_back_names,)* }
             }
         }
 
         #(
             #[doc(hidden)]
-            pub const #hold_back_names: &[&str] = #hold_back_lists;
+            pub const #hold_back_names: ::chatbot_dialogue::runtime::HoldBack<'static> = #hold_back_lists;
         )*
 
         /// A currency whose words the catalogue knows, so prices in it are shown in the

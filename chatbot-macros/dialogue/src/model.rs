@@ -25,11 +25,21 @@ pub struct Listening {
     /// Per intent, in [`Intent::ALL`] order: its phrases, normalized (empty when the
     /// catalogue declares none).
     pub intents: Vec<Vec<String>>,
-    /// Words that keep a longer message from buying: normalized, sorted, unique.
-    pub hold_back: Vec<String>,
+    /// What keeps a longer message from buying: each list normalized, sorted, unique.
+    pub hold_back: HoldBackLists,
     /// Per aside, in [`Aside::ALL`] order: the answer every report gives, unless its own
     /// `[asides]` says otherwise; `None` when the catalogue declares none.
     pub asides: Vec<Option<Vec<Text>>>,
+}
+
+/// `[locales.<code>.hold_back]`, compiled (see [`crate::runtime::HoldBack`]).
+#[derive(Debug, Clone, Default)]
+pub struct HoldBackLists {
+    pub words: Vec<String>,
+    pub in_clause: Vec<String>,
+    pub pay: Vec<String>,
+    pub idioms: Vec<String>,
+    pub unsure: Vec<String>,
 }
 
 impl Listening {

@@ -44,12 +44,34 @@ pub struct Chunk {
     /// question answered aside, normalized with [`crate::answer::normalize`] and sorted,
     /// for binary search.
     pub phrases: &'static [Phrase],
-    /// The locale's words that keep a longer message from buying, sorted.
-    pub hold_back: &'static [&'static str],
+    /// What keeps a longer message from buying in the chunk's locale.
+    pub hold_back: &'static HoldBack<'static>,
     /// The one-word phrases a typo may reach, by length (see [`crate::answer::index`]).
     pub typos: &'static [Typo],
     /// The most words in one phrase.
     pub longest: u8,
+}
+
+/// What keeps a longer message from buying, in one locale (`[locales.<code>.hold_back]`
+/// of `catalogue.toml`; how each list is used: [`crate::answer`]). Every list is
+/// normalized and sorted, for binary search.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HoldBack<'a> {
+    /// Words that hold a purchase back anywhere in the message ("not", "later").
+    pub words: &'a [&'a str],
+    /// Words that hold it back only in the buying phrase's own clause, or in a clause
+    /// the step reads as another answer ("what", "when": "I'll take it, we move in
+    /// May, what a year" buys; "yes, what's in it" does not).
+    pub in_clause: &'a [&'a str],
+    /// Words that make a question one about paying, which the purchase answers
+    /// ("yes, how do I pay?" buys).
+    pub pay: &'a [&'a str],
+    /// Phrases whose words hold nothing back ("you know what", "after all").
+    pub idioms: &'a [&'a str],
+    /// Phrases that say the visitor does not know ("I don't know"): nothing inside them
+    /// is heard, so their "no" neither declines nor goes the way of a question's no,
+    /// unless a phrase of the step holds them whole.
+    pub unsure: &'a [&'a str],
 }
 
 /// A one-word phrase of five letters or more that does not buy: its index in

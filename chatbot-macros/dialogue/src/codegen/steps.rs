@@ -86,7 +86,7 @@ pub(super) fn step_enum(report: &Report, name: &Ident, locales: &[Ident]) -> Tok
                 messages: #list,
                 options: &[#(#options),*],
                 phrases: #phrases,
-                hold_back: super::#hold_back,
+                hold_back: &super::#hold_back,
                 typos: &[#(#typos),*],
                 longest: #longest,
             })

@@ -179,5 +179,18 @@ pub struct RawLocaleDef {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawHoldBack {
+    /// Words that hold a purchase back anywhere in the message.
     pub words: Spanned<Vec<Spanned<String>>>,
+    /// Words that hold it back only in its own clause or one read as another answer.
+    #[serde(default)]
+    pub in_clause: Vec<Spanned<String>>,
+    /// Words that make a question one about paying.
+    #[serde(default)]
+    pub pay: Vec<Spanned<String>>,
+    /// Phrases whose words hold nothing back.
+    #[serde(default)]
+    pub idioms: Vec<Spanned<String>>,
+    /// Phrases that say the visitor does not know: nothing inside them is heard.
+    #[serde(default)]
+    pub unsure: Vec<Spanned<String>>,
 }

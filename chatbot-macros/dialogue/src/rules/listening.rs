@@ -10,10 +10,42 @@ use toml::Spanned;
 use super::messages::check_messages;
 use crate::answer::normalize;
 use crate::diagnostic::{Diagnostic, Errors, Source};
-use crate::model::{Listening, Step, Text};
+use crate::model::{HoldBackLists, Listening, Step, Text};
 use crate::parse::{Map, RawDialogue, RawLocaleDef, RawOption};
 use crate::runtime::{Aside, Intent};
 use crate::suggest::suggest;
+
+/// One list of `[locales.<code>.hold_back]`: normalized, sorted, unique; single words
+/// unless it lists idioms.
+fn hold_back_list(
+    source: &Source,
+    list: &[Spanned<String>],
+    one_word: bool,
+    into: &mut Vec<String>,
+    errors: &mut Errors,
+) {
+    for word in list {
+        let text = normalize(word.get_ref());
+        if text.is_empty() {
+            errors.at(
+                source,
+                word.span(),
+                format!("`{}` has no letters or digits", word.get_ref()),
+                "punctuation and emoji are ignored when answers are matched: write words".into(),
+            );
+        } else if one_word && text.contains(' ') {
+            errors.at(
+                source,
+                word.span(),
+                format!("`{}` is not one word", word.get_ref()),
+                "hold_back's `words`, `in_clause` and `pay` list single words (phrases go in `idioms` and `unsure`); write each word on its own".into(),
+            );
+        } else if !into.contains(&text) {
+            into.push(text);
+        }
+    }
+    into.sort();
+}
 
 /// `[locales.<code>.intents]`, `.hold_back` and `.asides` of one language.
 pub fn compile_locale(
@@ -24,7 +56,7 @@ pub fn compile_locale(
 ) -> Listening {
     let mut listening = Listening {
         intents: vec![Vec::new(); Intent::ALL.len()],
-        hold_back: Vec::new(),
+        hold_back: HoldBackLists::default(),
         asides: vec![None; Aside::ALL.len()],
     };
     // Every phrase once per language: where it was first written, and for which intent.
@@ -80,21 +112,31 @@ pub fn compile_locale(
         }
     }
     if let Some(hold_back) = &raw.hold_back {
-        for word in hold_back.get_ref().words.get_ref() {
+        let raw = hold_back.get_ref();
+        let lists = &mut listening.hold_back;
+        for (list, into, one_word) in [
+            (raw.words.get_ref(), &mut lists.words, true),
+            (&raw.in_clause, &mut lists.in_clause, true),
+            (&raw.pay, &mut lists.pay, true),
+            (&raw.idioms, &mut lists.idioms, false),
+            (&raw.unsure, &mut lists.unsure, false),
+        ] {
+            hold_back_list(source, list, one_word, into, errors);
+        }
+        // A word held back anywhere is held back in its clause too: listing it in both
+        // says two things about it.
+        for word in &raw.in_clause {
             let text = normalize(word.get_ref());
-            if text.is_empty() || text.contains(' ') {
+            if lists.words.binary_search(&text).is_ok() {
                 errors.at(
                     source,
                     word.span(),
-                    format!("`{}` is not one word", word.get_ref()),
-                    "hold_back lists single words (any of them in a message keeps it from buying); write each word on its own".into(),
+                    format!("`{text}` is in both `words` and `in_clause` of [locales.{code}.hold_back]"),
+                    "`words` hold a purchase back anywhere in a message, `in_clause` only near it: keep the word in one list".into(),
                 );
-            } else if !listening.hold_back.contains(&text) {
-                listening.hold_back.push(text);
             }
         }
     }
-    listening.hold_back.sort();
     for (key, list) in raw.asides.iter().flat_map(|m| m.get_ref()) {
         let Some(aside) = Aside::from_name(key.get_ref()) else {
             errors.at(
