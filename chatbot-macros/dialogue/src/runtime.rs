@@ -48,8 +48,6 @@ pub struct Chunk {
     pub hold_back: &'static HoldBack<'static>,
     /// The one-word phrases a typo may reach, by length (see [`crate::answer::index`]).
     pub typos: &'static [Typo],
-    /// The most words in one phrase.
-    pub longest: u8,
 }
 
 /// What keeps a longer message from buying, in one locale (`[locales.<code>.hold_back]`

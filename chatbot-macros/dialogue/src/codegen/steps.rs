@@ -74,21 +74,19 @@ pub(super) fn step_enum(report: &Report, name: &Ident, locales: &[Ident]) -> Tok
             });
             let phrases = phrases(&texts.phrases);
             let hold_back = hold_back_name(locale);
-            let (typos, longest) = crate::answer::index(texts.phrases.iter().map(|p| {
+            let typos = crate::answer::index(texts.phrases.iter().map(|p| {
                 (p.text.as_str(), matches!(p.target, Target::Reply { buys: true, .. }))
             }));
             let typos = typos.iter().map(|t| {
                 let (phrase, chars) = (t.phrase, t.chars);
                 quote!(::chatbot_dialogue::runtime::Typo { phrase: #phrase, chars: #chars })
             });
-            let longest = u8::try_from(longest).unwrap_or(u8::MAX);
             quote!((Self::#v, Locale::#locale) => &Chunk {
                 messages: #list,
                 options: &[#(#options),*],
                 phrases: #phrases,
                 hold_back: &super::#hold_back,
                 typos: &[#(#typos),*],
-                longest: #longest,
             })
         })
     });

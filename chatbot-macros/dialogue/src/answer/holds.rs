@@ -1,0 +1,155 @@
+//! What holds a buying phrase back in one message: the locale's `hold_back` lists read
+//! against the message's clauses and sentences (rule 2 of [`super`]).
+
+use super::spoken::Place;
+use crate::runtime::{HoldBack, Target};
+
+/// A message's words, joined by single spaces in `text`, with where each starts.
+pub(super) struct Words<'t> {
+    pub text: &'t str,
+    pub words: Vec<&'t str>,
+    pub starts: Vec<usize>,
+}
+
+impl<'t> Words<'t> {
+    pub fn new(text: &'t str) -> Words<'t> {
+        let words: Vec<&str> = text.split(' ').collect();
+        let mut starts = Vec::with_capacity(words.len());
+        let mut at = 0;
+        for word in &words {
+            starts.push(at);
+            at += word.len() + 1;
+        }
+        Words {
+            text,
+            words,
+            starts,
+        }
+    }
+
+    /// Words `first..=last` as one string.
+    pub fn window(&self, first: usize, last: usize) -> &'t str {
+        &self.text[self.starts[first]..self.starts[last] + self.words[last].len()]
+    }
+
+    /// Every occurrence of an entry of `sorted` (phrases of whole words, sorted by
+    /// `key`) among the words: `on(first word, last word, entry)`.
+    pub fn find<T>(
+        &self,
+        sorted: &[T],
+        key: impl Fn(&T) -> &str,
+        mut on: impl FnMut(usize, usize, &T),
+    ) {
+        for first in 0..self.words.len() {
+            for last in first..self.words.len() {
+                let window = self.window(first, last);
+                let at = sorted.binary_search_by(|p| key(p).cmp(window));
+                if let Ok(i) = at {
+                    on(first, last, &sorted[i]);
+                }
+                // Entries sort after their beginnings: without one that goes on from
+                // this window, no longer window from this word can match.
+                let next = at.map_or_else(|i| i, |i| i + 1);
+                let goes_on = sorted.get(next).is_some_and(|p| {
+                    key(p)
+                        .strip_prefix(window)
+                        .is_some_and(|rest| rest.starts_with(' '))
+                });
+                if !goes_on {
+                    break;
+                }
+            }
+        }
+    }
+}
+
+/// What holds a buying phrase back in one message.
+pub(super) struct Holds<'p> {
+    /// Per word: it holds a purchase back from anywhere.
+    anywhere: Vec<bool>,
+    /// Per word: it holds a purchase back in its clause.
+    near: Vec<bool>,
+    places: &'p [Place],
+    /// Clauses the step reads as another answer.
+    other: Vec<usize>,
+    /// A sentence asks something other than how to pay.
+    asks_else: bool,
+}
+
+impl<'p> Holds<'p> {
+    /// `found`: every phrase of the step in the message, as (first word, last word,
+    /// target).
+    pub fn new(
+        lists: &HoldBack,
+        words: &Words,
+        places: &'p [Place],
+        asks: &[bool],
+        found: &[(usize, usize, Target)],
+    ) -> Holds<'p> {
+        let listed = |list: &[&str], w: &str| list.binary_search(&w).is_ok();
+        // Words inside an idiom ("you know what") hold nothing back.
+        let mut idiom = vec![false; words.words.len()];
+        words.find(
+            lists.idioms,
+            |i| i,
+            |first, last, _| idiom[first..=last].fill(true),
+        );
+        let mark = |list: &[&str]| -> Vec<bool> {
+            words
+                .words
+                .iter()
+                .zip(&idiom)
+                .map(|(w, &i)| !i && listed(list, w))
+                .collect()
+        };
+        // The clauses and sentences that speak of paying.
+        let (mut paying_clauses, mut paying_sentences) = (Vec::new(), Vec::new());
+        for (w, p) in words.words.iter().zip(places) {
+            if listed(lists.pay, w) {
+                paying_clauses.push(p.clause);
+                paying_sentences.push(p.sentence);
+            }
+        }
+        let anywhere = mark(lists.words);
+        // A clause about paying holds nothing back in it ("yes, how can I pay").
+        let mut near = mark(lists.in_clause);
+        for (near, p) in near.iter_mut().zip(places) {
+            *near &= !paying_clauses.contains(&p.clause);
+        }
+        let asks_else = asks
+            .iter()
+            .enumerate()
+            .any(|(s, &asks)| asks && !paying_sentences.contains(&s));
+        let mut other: Vec<usize> = Vec::new();
+        for (p, _) in places.iter().zip(&near).filter(|&(_, &near)| near) {
+            let another_answer = found.iter().any(|&(first, last, target)| {
+                !matches!(target, Target::Reply { buys: true, .. })
+                    && places[first].clause <= p.clause
+                    && p.clause <= places[last].clause
+            });
+            if another_answer && !other.contains(&p.clause) {
+                other.push(p.clause);
+            }
+        }
+        Holds {
+            anywhere,
+            near,
+            places,
+            other,
+            asks_else,
+        }
+    }
+
+    /// Whether the message holds back a buying phrase over words `first..=last`.
+    pub fn back(&self, first: usize, last: usize) -> bool {
+        let own = self.places[first].clause..=self.places[last].clause;
+        self.asks_else
+            || (0..self.places.len())
+                .filter(|i| !(first..=last).contains(i))
+                .any(|i| {
+                    let clause = self.places[i].clause;
+                    self.anywhere[i]
+                        || (self.near[i] && (own.contains(&clause) || self.other.contains(&clause)))
+                })
+    }
+}
