@@ -16,7 +16,10 @@
 //!      in May, what a year" buys);
 //!    - no sentence that asks (a question mark), unless it asks how to pay (a word of
 //!      `pay`): "yes, how do I pay?" buys, "should I buy it?" does not;
-//!    - words inside an idiom (`idioms`: "you know what") hold nothing back.
+//!    - no phrase of a reply that declines (one that takes `no`, `later` or
+//!      `expensive`: "ok, let me sleep on it") outside the buying phrase;
+//!    - words and phrases inside an idiom (`idioms`: "you know what", "no problem")
+//!      hold nothing back.
 //!
 //!    A buying phrase that counts wins over longer phrases of other replies: with
 //!    nothing held back, "ok, let's do it, I'm buying" is a purchase, not the "ok" of
@@ -265,7 +268,11 @@ mod tests {
     fn reply(text: &'static str, option: u8, buys: bool) -> Phrase {
         Phrase {
             text,
-            target: Target::Reply { option, buys },
+            target: Target::Reply {
+                option,
+                buys,
+                declines: matches!(option, 1 | 2),
+            },
         }
     }
 
@@ -378,6 +385,21 @@ mod tests {
     }
 
     #[test]
+    fn a_phrase_of_a_declining_reply_holds_a_purchase_back() {
+        let mut p = phrases();
+        p.push(reply("sleep on it", 2, false));
+        p.push(reply("you know", 2, false));
+        p.sort_by_key(|p| p.text);
+        assert_eq!(hear(&p, "ok, let me sleep on it"), Understood::Reply(2));
+        assert_eq!(hear(&p, "yes, too expensive"), Understood::Reply(1));
+        assert_eq!(
+            hear(&p, "you know what, I'll take it"),
+            Understood::Reply(0),
+            "inside an idiom"
+        );
+    }
+
+    #[test]
     fn a_question_holds_a_purchase_back_unless_it_asks_how_to_pay() {
         assert_eq!(read("yes. how do I pay?"), Understood::Reply(0));
         assert_eq!(
@@ -385,6 +407,15 @@ mod tests {
             Understood::Reply(0)
         );
         assert_eq!(read("should I buy it?"), Understood::Unclear);
+        let mut p = phrases();
+        p.push(reply("pay", 0, true));
+        p.sort_by_key(|p| p.text);
+        assert_eq!(
+            hear(&p, "can I pay by card?"),
+            Understood::Unclear,
+            "asking how to pay is no purchase by itself"
+        );
+        assert_eq!(hear(&p, "I'll pay by card"), Understood::Reply(0));
         assert_eq!(read("ill take it. is it any good?"), Understood::Unclear);
         assert_eq!(
             read("yes! how much?"),

@@ -139,10 +139,12 @@ pub struct Phrase {
 /// What a phrase picks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Target {
-    /// Index into `Step::options`; `buys` when that reply leads to the purchase.
+    /// Index into `Step::options`; `buys` when that reply leads to the purchase,
+    /// `declines` when it takes `no`, `later` or `expensive`.
     Reply {
         option: usize,
         buys: bool,
+        declines: bool,
     },
     Aside(Aside),
 }

@@ -93,7 +93,13 @@ pub struct Phrase {
 pub enum Target {
     /// A quick reply, as an index into [`Chunk::options`]; `buys` when it leads to the
     /// purchase (inside a longer message it then counts only when nothing holds it back).
-    Reply { option: u8, buys: bool },
+    /// `declines` when it takes `no`, `later` or `expensive`: its phrases hold a
+    /// purchase back.
+    Reply {
+        option: u8,
+        buys: bool,
+        declines: bool,
+    },
     /// A question the step's replies do not take, answered aside.
     Aside(Aside),
 }

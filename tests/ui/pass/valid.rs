@@ -13,7 +13,7 @@ fn main() {
     assert_eq!(offer.unclear().name(), "later");
     assert_eq!(offer.chunk(Locale::Pl).options[1].label, "Później");
     let phrases: Vec<_> = offer.chunk(Locale::En).phrases.iter().map(|p| (p.text, p.target)).collect();
-    let (buy, later) = (Target::Reply { option: 0, buys: true }, Target::Reply { option: 1, buys: false });
+    let (buy, later) = (Target::Reply { option: 0, buys: true, declines: false }, Target::Reply { option: 1, buys: false, declines: false });
     assert_eq!(
         phrases,
         [("buy", buy), ("ill take it", buy), ("later", later), ("not now", later), ("yes", buy)]

@@ -72,8 +72,12 @@ pub(super) struct Holds<'p> {
     places: &'p [Place],
     /// Clauses the step reads as another answer.
     other: Vec<usize>,
+    /// Phrases of replies that decline ("not now", "too much"), outside idioms.
+    declining: Vec<(usize, usize)>,
     /// A sentence asks something other than how to pay.
     asks_else: bool,
+    /// Per word: it speaks of paying, in a sentence that asks ("can I pay by card?").
+    asks_to_pay: Vec<bool>,
 }
 
 impl<'p> Holds<'p> {
@@ -89,11 +93,21 @@ impl<'p> Holds<'p> {
         let listed = |list: &[&str], w: &str| list.binary_search(&w).is_ok();
         // Words inside an idiom ("you know what") hold nothing back.
         let mut idiom = vec![false; words.words.len()];
+        let mut idioms = Vec::new();
         words.find(
             lists.idioms,
             |i| i,
-            |first, last, _| idiom[first..=last].fill(true),
+            |first, last, _| {
+                idiom[first..=last].fill(true);
+                idioms.push((first, last));
+            },
         );
+        let declining = found
+            .iter()
+            .filter(|&&(.., t)| matches!(t, Target::Reply { declines: true, .. }))
+            .map(|&(first, last, _)| (first, last))
+            .filter(|&(first, last)| !idioms.iter().any(|&(f, l)| f <= first && last <= l))
+            .collect();
         let mark = |list: &[&str]| -> Vec<bool> {
             words
                 .words
@@ -104,10 +118,12 @@ impl<'p> Holds<'p> {
         };
         // The clauses and sentences that speak of paying.
         let (mut paying_clauses, mut paying_sentences) = (Vec::new(), Vec::new());
-        for (w, p) in words.words.iter().zip(places) {
+        let mut asks_to_pay = vec![false; words.words.len()];
+        for (i, (w, p)) in words.words.iter().zip(places).enumerate() {
             if listed(lists.pay, w) {
                 paying_clauses.push(p.clause);
                 paying_sentences.push(p.sentence);
+                asks_to_pay[i] = asks[p.sentence];
             }
         }
         let anywhere = mark(lists.words);
@@ -136,14 +152,22 @@ impl<'p> Holds<'p> {
             near,
             places,
             other,
+            declining,
             asks_else,
+            asks_to_pay,
         }
     }
 
     /// Whether the message holds back a buying phrase over words `first..=last`.
     pub fn back(&self, first: usize, last: usize) -> bool {
         let own = self.places[first].clause..=self.places[last].clause;
+        // Asking how to pay is no purchase by itself: "can I pay by card?" asks.
         self.asks_else
+            || self.asks_to_pay[first..=last].contains(&true)
+            || self
+                .declining
+                .iter()
+                .any(|&(f, l)| !(first <= f && l <= last))
             || (0..self.places.len())
                 .filter(|i| !(first..=last).contains(i))
                 .any(|i| {

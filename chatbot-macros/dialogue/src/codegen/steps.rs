@@ -17,9 +17,13 @@ fn phrases(list: &[Phrase]) -> TokenStream {
     let items = list.iter().map(|p| {
         let text = &p.text;
         let target = match p.target {
-            Target::Reply { option, buys } => {
+            Target::Reply {
+                option,
+                buys,
+                declines,
+            } => {
                 let option = option as u8;
-                quote!(Target::Reply { option: #option, buys: #buys })
+                quote!(Target::Reply { option: #option, buys: #buys, declines: #declines })
             }
             Target::Aside(aside) => {
                 let variant = format_ident!("{}", format!("{aside:?}"));

@@ -197,6 +197,10 @@ fn check_phrases(
     let reply = |option: usize| Target::Reply {
         option,
         buys: report.steps[step.options[option].next].purchase,
+        declines: step.options[option]
+            .intents
+            .iter()
+            .any(|i| matches!(i, Intent::No | Intent::Later | Intent::Expensive)),
     };
     // A step holds hundreds of phrases (every intent's list): `seen` finds one by its text
     // (a scan per phrase made the catalogue's build quadratic in them).
