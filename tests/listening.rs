@@ -146,7 +146,7 @@ fn the_tuning_half_of_the_corpus_routes_as_meant_and_never_buys_by_mistake() {
 /// (`--nocapture`), their safety asserted.
 #[test]
 fn the_held_out_answers_never_buy_by_mistake() {
-    let results: Vec<_> = ["held-out", "round5"]
+    let results: Vec<_> = ["held-out", "round5", "round6"]
         .iter()
         .flat_map(|half| Locale::ALL.iter().map(move |&l| (l, route(half, l))))
         .collect();

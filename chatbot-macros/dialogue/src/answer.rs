@@ -13,7 +13,8 @@
 //!    - no word of `in_clause` (question words: "what", "when") in the phrase's own
 //!      clause (clauses end at punctuation and emoji), nor in another clause that the
 //!      step reads as another answer ("yes, what's in it" asks; "I'll take it, we move
-//!      in May, what a year" buys);
+//!      in May, what a year" buys), nor opening a clause before the phrase ("when I
+//!      find a job, I'll take it" is a condition);
 //!    - no sentence that asks (a question mark), unless it asks how to pay (a word of
 //!      `pay`): "yes, how do I pay?" buys, "should I buy it?" does not;
 //!    - no phrase of a reply that declines (one that takes `no`, `later` or
@@ -382,6 +383,15 @@ mod tests {
             "an idiom holds nothing back"
         );
         assert_eq!(hear(&p, "ill take it, not now"), Understood::Reply(2));
+        assert_eq!(
+            hear(&p, "when I find a job, I'll take it"),
+            Understood::Unclear,
+            "a clause that opens with a question word is a condition of what follows"
+        );
+        assert_eq!(
+            hear(&p, "so when I'm paid, ill take it"),
+            Understood::Unclear
+        );
     }
 
     #[test]

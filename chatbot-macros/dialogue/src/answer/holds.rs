@@ -69,6 +69,9 @@ pub(super) struct Holds<'p> {
     anywhere: Vec<bool>,
     /// Per word: it holds a purchase back in its clause.
     near: Vec<bool>,
+    /// Per word: a `near` word among the first two of its clause, which makes the
+    /// clause a condition of what follows ("when I find a job, I'll buy it").
+    opens: Vec<bool>,
     places: &'p [Place],
     /// Clauses the step reads as another answer.
     other: Vec<usize>,
@@ -132,6 +135,9 @@ impl<'p> Holds<'p> {
         for (near, p) in near.iter_mut().zip(places) {
             *near &= !paying_clauses.contains(&p.clause);
         }
+        let opens = (0..near.len())
+            .map(|i| near[i] && (i < 2 || places[i - 2].clause != places[i].clause))
+            .collect();
         let asks_else = asks
             .iter()
             .enumerate()
@@ -150,6 +156,7 @@ impl<'p> Holds<'p> {
         Holds {
             anywhere,
             near,
+            opens,
             places,
             other,
             declining,
@@ -174,6 +181,7 @@ impl<'p> Holds<'p> {
                     let clause = self.places[i].clause;
                     self.anywhere[i]
                         || (self.near[i] && (own.contains(&clause) || self.other.contains(&clause)))
+                        || (self.opens[i] && i < first)
                 })
     }
 }
