@@ -18,7 +18,8 @@
 //!    - no sentence that asks (a question mark), unless it asks how to pay (a word of
 //!      `pay`): "yes, how do I pay?" buys, "should I buy it?" does not;
 //!    - no phrase of a reply that declines (one that takes `no`, `later` or
-//!      `expensive`: "ok, let me sleep on it") outside the buying phrase;
+//!      `expensive`: "ok, let me sleep on it") outside the buying phrase, nor of a
+//!      question answered aside ("yes, what's in it"), unless it asks about paying;
 //!    - words and phrases inside an idiom (`idioms`: "you know what", "no problem")
 //!      hold nothing back.
 //!
@@ -26,6 +27,9 @@
 //!    nothing held back, "ok, let's do it, I'm buying" is a purchase, not the "ok" of
 //!    going back. Nothing inside an `unsure` phrase ("I don't know") is heard, unless a
 //!    phrase of the step holds it whole: its "no" does not decline;
+//!    A first clause that is a phrase of a declining reply ("no, ...") answers the
+//!    question: a longer phrase of a reply that does not decline after it ("no, let's
+//!    skip that") does not turn it into a yes;
 //! 3. failing both, a word of five letters or more one typo (an edit) away from a
 //!    one-word phrase of five letters or more, or a word with a letter drawn out
 //!    ("nooo", "niee") that is a one-word phrase written once, never one that buys;
@@ -184,6 +188,26 @@ fn hear_words(hearing: &Hearing, words: &Words, places: &[Place], asks: &[bool])
     }
     if buying.target.is_some() && !buying.tie {
         best = buying;
+    }
+    // "No, let's skip that": a first clause that is a declining reply's phrase answers
+    // the question; what follows explains it, and no other reply's phrase in it turns
+    // the answer into a yes. A question asked aside still wins.
+    let first_clause = places
+        .iter()
+        .take_while(|p| p.clause == places[0].clause)
+        .count();
+    let opens_declining = found.iter().find(|&&(first, last, t)| {
+        first == 0 && last + 1 == first_clause && matches!(t, Target::Reply { declines: true, .. })
+    });
+    if let (
+        Some(&(.., declining)),
+        Some(Target::Reply {
+            declines: false, ..
+        }),
+    ) = (opens_declining, best.target)
+        && first_clause < words.words.len()
+    {
+        return declining.into();
     }
     if best.target.is_none() {
         let never_buys = |p: &Phrase| !matches!(p.target, Target::Reply { buys: true, .. });
@@ -406,6 +430,20 @@ mod tests {
             hear(&p, "you know what, I'll take it"),
             Understood::Reply(0),
             "inside an idiom"
+        );
+    }
+
+    #[test]
+    fn a_first_clause_that_declines_answers_the_question() {
+        let mut p = phrases();
+        p.push(reply("lets skip it", 3, false));
+        p.sort_by_key(|p| p.text);
+        assert_eq!(hear(&p, "no, lets skip it"), Understood::Reply(2));
+        assert_eq!(hear(&p, "lets skip it, no"), Understood::Reply(3));
+        assert_eq!(
+            hear(&p, "no, how much?"),
+            Understood::Aside(Aside::Price),
+            "a question asked aside still wins"
         );
     }
 

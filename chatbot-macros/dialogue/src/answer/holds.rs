@@ -75,7 +75,8 @@ pub(super) struct Holds<'p> {
     places: &'p [Place],
     /// Clauses the step reads as another answer.
     other: Vec<usize>,
-    /// Phrases of replies that decline ("not now", "too much"), outside idioms.
+    /// Phrases of replies that decline ("not now", "too much") and of questions asked
+    /// aside, outside idioms.
     declining: Vec<(usize, usize)>,
     /// A sentence asks something other than how to pay.
     asks_else: bool,
@@ -105,12 +106,6 @@ impl<'p> Holds<'p> {
                 idioms.push((first, last));
             },
         );
-        let declining = found
-            .iter()
-            .filter(|&&(.., t)| matches!(t, Target::Reply { declines: true, .. }))
-            .map(|&(first, last, _)| (first, last))
-            .filter(|&(first, last)| !idioms.iter().any(|&(f, l)| f <= first && last <= l))
-            .collect();
         let mark = |list: &[&str]| -> Vec<bool> {
             words
                 .words
@@ -129,6 +124,17 @@ impl<'p> Holds<'p> {
                 asks_to_pay[i] = asks[p.sentence];
             }
         }
+        // Declining replies' phrases, and questions asked aside unless they ask about
+        // paying ("yes, what's in it?" asks first; "yes, how do I pay" buys).
+        let declining = found
+            .iter()
+            .filter(|&&(first, _, t)| match t {
+                Target::Reply { declines, .. } => declines,
+                Target::Aside(_) => !paying_clauses.contains(&places[first].clause),
+            })
+            .map(|&(first, last, _)| (first, last))
+            .filter(|&(first, last)| !idioms.iter().any(|&(f, l)| f <= first && last <= l))
+            .collect();
         let anywhere = mark(lists.words);
         // A clause about paying holds nothing back in it ("yes, how can I pay").
         let mut near = mark(lists.in_clause);
