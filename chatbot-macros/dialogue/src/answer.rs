@@ -152,16 +152,7 @@ fn hear_words(hearing: &Hearing, words: &Words, places: &[Place], asks: &[bool])
         |first, last, p| found.push((first, last, p.target)),
     );
     // Nothing inside "I don't know" is heard, unless a phrase holds it whole.
-    let mut unsure = vec![false; words.words.len()];
-    let mut unsaid: Vec<(usize, usize)> = Vec::new();
-    words.find(
-        hold_back.unsure,
-        |u| u,
-        |first, last, _| {
-            unsure[first..=last].fill(true);
-            unsaid.push((first, last));
-        },
-    );
+    let (unsure, unsaid) = words.spans(hold_back.unsure);
     found.retain(|&(first, last, _)| {
         !unsaid
             .iter()

@@ -61,6 +61,22 @@ impl<'t> Words<'t> {
             }
         }
     }
+
+    /// Where the phrases of `sorted` occur: per word whether one covers it, and each
+    /// occurrence as (first word, last word).
+    pub fn spans(&self, sorted: &[&str]) -> (Vec<bool>, Vec<(usize, usize)>) {
+        let mut covered = vec![false; self.words.len()];
+        let mut spans = Vec::new();
+        self.find(
+            sorted,
+            |phrase| phrase,
+            |first, last, _| {
+                covered[first..=last].fill(true);
+                spans.push((first, last));
+            },
+        );
+        (covered, spans)
+    }
 }
 
 /// What holds a buying phrase back in one message.
@@ -96,16 +112,7 @@ impl<'p> Holds<'p> {
     ) -> Holds<'p> {
         let listed = |list: &[&str], w: &str| list.binary_search(&w).is_ok();
         // Words inside an idiom ("you know what") hold nothing back.
-        let mut idiom = vec![false; words.words.len()];
-        let mut idioms = Vec::new();
-        words.find(
-            lists.idioms,
-            |i| i,
-            |first, last, _| {
-                idiom[first..=last].fill(true);
-                idioms.push((first, last));
-            },
-        );
+        let (idiom, idioms) = words.spans(lists.idioms);
         let mark = |list: &[&str]| -> Vec<bool> {
             words
                 .words
