@@ -177,6 +177,8 @@ fn a_typed_no_never_takes_the_way_of_yes() {
                 "no, thank you",
                 "not interested",
                 "I don't think so",
+                "not now",
+                "maybe later",
             ],
         ),
         (
@@ -191,6 +193,8 @@ fn a_typed_no_never_takes_the_way_of_yes() {
                 "нет уж",
                 "не интересно",
                 "пожалуй, нет",
+                "не сейчас",
+                "может, позже",
             ],
         ),
         (
@@ -205,6 +209,7 @@ fn a_typed_no_never_takes_the_way_of_yes() {
                 "niee",
                 "nie interesuje mnie",
                 "nie teraz",
+                "może później",
             ],
         ),
     ];

@@ -308,7 +308,7 @@ pub fn check_no_way(source: &Source, raw: &RawDialogue, steps: &[Step], errors: 
                     step.name, yes.id
                 ),
                 format!(
-                    "a visitor who types \"no\" must not go the `yes` way: add a reply that takes it, e.g. `{{ id = \"no\", next = \"<step>\", intents = [\"no\"] }}`, and its label in every locale file (the next step of `{}` is `{}`)",
+                    "a visitor who types \"no\" must not go the `yes` way: add a reply that takes it, e.g. `{{ id = \"no\", next = \"<step>\", intents = [\"no\", \"later\"] }}`, and its label in every locale file (the next step of `{}` is `{}`)",
                     yes.id, steps[yes.next].name
                 ),
             ),
@@ -330,7 +330,26 @@ pub fn check_no_way(source: &Source, raw: &RawDialogue, steps: &[Step], errors: 
                     ),
                 );
             }
-            Some(_) => {}
+            Some(no) => {
+                // "Not now" is a no too: untaken, it would go the unclear way, and that
+                // is the yes way on most questions.
+                let unclear = step.unclear.or(step.next);
+                let later_taken = step.options.iter().any(|o| o.intents.contains(&Intent::Later));
+                if !later_taken && unclear == Some(yes.next) {
+                    errors.at(
+                        source,
+                        intents_span(&no.id),
+                        format!(
+                            "\"not now\" at step `{}` would go the `yes` way (`{}`, where unclear answers go)",
+                            step.name, steps[yes.next].name
+                        ),
+                        format!(
+                            "let `{}` take `later` too: `intents = [\"no\", \"later\"]`",
+                            no.id
+                        ),
+                    );
+                }
+            }
         }
     }
 }
