@@ -248,11 +248,7 @@ async fn a_visitor_walks_every_page_at_both_sizes_in_ru_and_pl() {
         );
         page.screenshot(&format!("protocol-{device}")).await;
         // A 404 page load logs its own status; nothing else may be logged.
-        let errors: Vec<String> = page
-            .take_errors()
-            .into_iter()
-            .filter(|e| !e.contains("404"))
-            .collect();
+        let errors = page.take_errors_but("404");
         assert_eq!(errors, Vec::<String>::new(), "{device}: console");
     }
     server.shutdown().await;
@@ -599,11 +595,7 @@ async fn a_server_restart_mid_dialogue_is_resumed() {
         assert_eq!(page.eval("T.$('.notice').dataset.kind").await, "checkout");
         // Reconnect attempts while the server was down log failed connections; nothing
         // else may be logged.
-        let errors: Vec<String> = page
-            .take_errors()
-            .into_iter()
-            .filter(|e| !e.contains("WebSocket connection to"))
-            .collect();
+        let errors = page.take_errors_but("WebSocket connection to");
         assert_eq!(errors, Vec::<String>::new(), "{device}: console");
         server.shutdown().await;
         server = restart_on(addr, &store).await;

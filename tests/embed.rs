@@ -372,11 +372,7 @@ async fn the_headless_client_resumes_after_a_drop_from_a_page_script() {
         before.as_array().map_or(0, Vec::len)
     ))
     .await;
-    let errors: Vec<String> = page
-        .take_errors()
-        .into_iter()
-        .filter(|e| !e.contains("WebSocket connection to"))
-        .collect();
+    let errors = page.take_errors_but("WebSocket connection to");
     assert_eq!(errors, Vec::<String>::new(), "console");
     server.shutdown().await;
 }

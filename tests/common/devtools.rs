@@ -169,6 +169,14 @@ impl Browser {
         std::mem::take(&mut self.errors)
     }
 
+    /// The errors the page logged since the last call, but those that contain
+    /// `expected` (a test that stops the server expects failed connections).
+    pub fn take_errors_but(&mut self, expected: &str) -> Vec<String> {
+        let mut errors = self.take_errors();
+        errors.retain(|e| !e.contains(expected));
+        errors
+    }
+
     /// Evaluates JavaScript in the page (awaiting a promise) and returns its value.
     pub async fn eval(&mut self, expression: &str) -> Value {
         let result = self

@@ -117,13 +117,14 @@ pub fn understand(hearing: &Hearing, message: &str) -> Understood {
         return Understood::Nothing;
     }
     let heard = hear_words(hearing, &Words::new(&text), &places, &asks);
+    if heard != Understood::Unclear {
+        return heard;
+    }
     // A letter drawn out three times or more ("yesss", "let's goooo") is emphasis, not a
     // typo: failing all else, the message is read again with it written once.
     match calm(&text) {
-        Some(calm) if heard == Understood::Unclear => {
-            hear_words(hearing, &Words::new(&calm), &places, &asks)
-        }
-        _ => heard,
+        Some(calm) => hear_words(hearing, &Words::new(&calm), &places, &asks),
+        None => heard,
     }
 }
 
