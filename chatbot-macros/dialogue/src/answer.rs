@@ -8,14 +8,21 @@
 //! 2. occurs in it as whole words, the longest phrase winning (a tie between two
 //!    targets is unclear), except that a reply that buys counts inside a longer message
 //!    only when nothing holds the message back (the locale's `hold_back` lists):
-//!    - no word of `words` (negations, hesitations, objections, times: "I don't want
+//!    - no word of `words` (negations, hesitations, objections, money: "I don't want
 //!      to buy" never buys) outside the phrase itself ("why not" may buy);
+//!    - no word of `times` ("june", "weeks") that tells when to buy: one is a story
+//!      instead when a word no list knows comes before it in its clause ("yes, in
+//!      june" waits, "yes, we move in june" buys; `plain` lists the words that tell
+//!      no story: "yes, I'll come back in june" waits);
+//!    - no word of `conditions` ("when") among the first two of a clause, before or
+//!      after the phrase ("yes, when I'm back from holiday");
 //!    - no word of `in_clause` (question words: "what", "when") in the phrase's own
 //!      clause (clauses end at punctuation and emoji), nor in another clause that the
 //!      step reads as another answer ("yes, what's in it" asks; "I'll take it, we move
 //!      in May, what a year" buys), nor opening a clause before the phrase ("when I
 //!      find a job, I'll take it" is a condition);
-//!    - no sentence that asks (a question mark), unless it asks how to pay (a word of
+//!    - no sentence that asks (a question mark, or a word of `asking` opening it: "is
+//!      it ..."), unless it asks how to pay (a word of
 //!      `pay`): "yes, how do I pay?" buys, "should I buy it?" does not;
 //!    - no phrase of a reply that declines (one that takes `no`, `later` or
 //!      `expensive`: "ok, let me sleep on it") outside the buying phrase, nor of a
@@ -315,6 +322,12 @@ mod tests {
     const HOLD_BACK: HoldBack = HoldBack {
         words: &["but", "dont", "later", "no", "not"],
         in_clause: &["what", "whats", "when"],
+        asking: &["is"],
+        conditions: &["when"],
+        times: &["june", "week", "weeks"],
+        plain: &[
+            "back", "come", "i", "ill", "in", "it", "me", "next", "remind", "the", "we",
+        ],
         pay: &["card", "pay"],
         idioms: &["you know what"],
         unsure: &["dont know"],
@@ -407,6 +420,46 @@ mod tests {
         assert_eq!(
             hear(&p, "so when I'm paid, ill take it"),
             Understood::Unclear
+        );
+    }
+
+    #[test]
+    fn a_word_of_time_holds_back_unless_a_story_comes_before_it() {
+        for waits in [
+            "yes, in june",
+            "ill take it in june",
+            "june, ill take it",
+            "yes. remind me next week",
+            "yes, ill come back in 2 weeks",
+        ] {
+            assert_eq!(read(waits), Understood::Unclear, "{waits}");
+        }
+        for buys in [
+            "yes, we move in june",
+            "ill take it, been out of work 4 weeks",
+            "yes i want the report my mum asks me every week",
+        ] {
+            assert_eq!(read(buys), Understood::Reply(0), "{buys}");
+        }
+    }
+
+    #[test]
+    fn a_clause_that_opens_with_a_condition_holds_back_after_the_purchase_too() {
+        assert_eq!(read("yes, when im back from holiday"), Understood::Unclear);
+        assert_eq!(
+            read("ill take it, we move in may, what a year"),
+            Understood::Reply(0),
+            "only conditions, not every question word"
+        );
+        assert_eq!(
+            read("is it good, yes"),
+            Understood::Unclear,
+            "a sentence that opens with an asking word asks"
+        );
+        assert_eq!(
+            read("yes, when can I pay by card"),
+            Understood::Reply(0),
+            "asking when to pay is no condition"
         );
     }
 

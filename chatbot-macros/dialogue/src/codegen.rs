@@ -260,9 +260,13 @@ pub fn generate(catalogue: &Catalogue) -> TokenStream {
     let hold_back_names: Vec<Ident> = locale_variants.iter().map(hold_back_name).collect();
     let hold_back_lists = locales.iter().map(|l| {
         let lists = &l.listening.hold_back;
-        let (words, in_clause, pay, idioms, unsure) = (
+        let (words, in_clause, asking, conditions, times, plain, pay, idioms, unsure) = (
             &lists.words,
             &lists.in_clause,
+            &lists.asking,
+            &lists.conditions,
+            &lists.times,
+            &lists.plain,
             &lists.pay,
             &lists.idioms,
             &lists.unsure,
@@ -270,6 +274,10 @@ pub fn generate(catalogue: &Catalogue) -> TokenStream {
         quote!(::chatbot_dialogue::runtime::HoldBack {
             words: &[#(#words),*],
             in_clause: &[#(#in_clause),*],
+            asking: &[#(#asking),*],
+            conditions: &[#(#conditions),*],
+            times: &[#(#times),*],
+            plain: &[#(#plain),*],
             pay: &[#(#pay),*],
             idioms: &[#(#idioms),*],
             unsure: &[#(#unsure),*],

@@ -37,6 +37,10 @@ pub struct Listening {
 pub struct HoldBackLists {
     pub words: Vec<String>,
     pub in_clause: Vec<String>,
+    pub asking: Vec<String>,
+    pub conditions: Vec<String>,
+    pub times: Vec<String>,
+    pub plain: Vec<String>,
     pub pay: Vec<String>,
     pub idioms: Vec<String>,
     pub unsure: Vec<String>,

@@ -61,6 +61,19 @@ pub struct HoldBack<'a> {
     /// the step reads as another answer ("what", "when": "I'll take it, we move in
     /// May, what a year" buys; "yes, what's in it" does not).
     pub in_clause: &'a [&'a str],
+    /// Words that, opening a sentence, make it a question
+    /// without a question mark ("is mercury retrograde right now").
+    pub asking: &'a [&'a str],
+    /// Words that, opening a clause, make it a condition of the purchase, before or
+    /// after it ("when": "I'll take it, when I'm back from holiday" waits).
+    pub conditions: &'a [&'a str],
+    /// Words of time ("june", "weeks") that hold it back when they tell when to buy:
+    /// unless a word of the visitor's own story comes before them in their clause
+    /// ("yes, in june" waits; "yes, we move in june" buys).
+    pub times: &'a [&'a str],
+    /// Words that tell no story of their own (pronouns, prepositions, numbers, verbs of
+    /// buying and of coming back): "yes, I'll come back in june" still waits.
+    pub plain: &'a [&'a str],
     /// Words that make a question one about paying, which the purchase answers
     /// ("yes, how do I pay?" buys).
     pub pay: &'a [&'a str],

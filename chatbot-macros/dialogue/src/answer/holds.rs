@@ -79,6 +79,10 @@ impl<'t> Words<'t> {
     }
 }
 
+/// Shortest word (in characters) that tells a story before a word of time: shorter
+/// ones are mostly particles and abbreviations ("nxt week"), which tell nothing.
+const STORY_MIN_CHARS: usize = 3;
+
 /// What holds a buying phrase back in one message.
 pub(super) struct Holds<'p> {
     /// Per word: it holds a purchase back from anywhere.
@@ -121,6 +125,18 @@ impl<'p> Holds<'p> {
                 .map(|(w, &i)| !i && listed(list, w))
                 .collect()
         };
+        // A sentence asks with a question mark, or by its first word ("is it ...").
+        let mut asks = asks.to_vec();
+        for (i, w) in words.words.iter().enumerate() {
+            let sentence = places[i].sentence;
+            let opens_sentence = i == 0 || places[i - 1].sentence != sentence;
+            if opens_sentence
+                && listed(lists.asking, w)
+                && let Some(a) = asks.get_mut(sentence)
+            {
+                *a = true;
+            }
+        }
         // The clauses and sentences that speak of paying.
         let (mut paying_clauses, mut paying_sentences) = (Vec::new(), Vec::new());
         let mut asks_to_pay = vec![false; words.words.len()];
@@ -142,15 +158,24 @@ impl<'p> Holds<'p> {
             .map(|&(first, last, _)| (first, last))
             .filter(|&(first, last)| !idioms.iter().any(|&(f, l)| f <= first && last <= l))
             .collect();
-        let anywhere = mark(lists.words);
+        let mut anywhere = mark(lists.words);
+        for (i, holds) in times_that_hold(lists, words, places, found, &idiom)
+            .into_iter()
+            .enumerate()
+        {
+            anywhere[i] |= holds;
+        }
         // A clause about paying holds nothing back in it ("yes, how can I pay").
         let mut near = mark(lists.in_clause);
         for (near, p) in near.iter_mut().zip(places) {
             *near &= !paying_clauses.contains(&p.clause);
         }
-        let opens = (0..near.len())
-            .map(|i| near[i] && (i < 2 || places[i - 2].clause != places[i].clause))
-            .collect();
+        let opening = |i: usize| i < 2 || places[i - 2].clause != places[i].clause;
+        let opens = (0..near.len()).map(|i| near[i] && opening(i)).collect();
+        // "I'll take it, when I'm back from holiday": a condition after the purchase.
+        for (i, condition) in mark(lists.conditions).into_iter().enumerate() {
+            anywhere[i] |= condition && opening(i) && !paying_clauses.contains(&places[i].clause);
+        }
         let asks_else = asks
             .iter()
             .enumerate()
@@ -197,4 +222,50 @@ impl<'p> Holds<'p> {
                         || (self.opens[i] && i < first)
                 })
     }
+}
+
+/// Per word: a word of time that holds a purchase back because it tells when to buy
+/// ("yes, in june", "I'll take it next week"), not when the visitor's own story comes
+/// before it in its clause ("yes, we move in june", "been out of work 4 months"). A
+/// phrase of the step right before it ("I'll take it in june") makes it the phrase's.
+fn times_that_hold(
+    lists: &HoldBack,
+    words: &Words,
+    places: &[Place],
+    found: &[(usize, usize, Target)],
+    idiom: &[bool],
+) -> Vec<bool> {
+    let listed = |list: &[&str], w: &str| list.binary_search(&w).is_ok();
+    let mut covered = vec![false; words.words.len()];
+    for &(first, last, _) in found {
+        covered[first..=last].fill(true);
+    }
+    // A word of the story: none of the lists knows it, and it is no number.
+    let tells = |j: usize| {
+        let w = words.words[j];
+        !covered[j]
+            && !idiom[j]
+            && w.chars().count() >= STORY_MIN_CHARS
+            && !w.chars().any(|c| c.is_ascii_digit())
+            && ![
+                lists.plain,
+                lists.times,
+                lists.words,
+                lists.in_clause,
+                lists.pay,
+            ]
+            .iter()
+            .any(|list| listed(list, w))
+    };
+    (0..words.words.len())
+        .map(|i| {
+            let clause = places[i].clause;
+            !idiom[i]
+                && listed(lists.times, words.words[i])
+                && !(0..i)
+                    .rev()
+                    .take_while(|&j| places[j].clause == clause && !covered[j])
+                    .any(tells)
+        })
+        .collect()
 }

@@ -184,6 +184,18 @@ pub struct RawHoldBack {
     /// Words that hold it back only in its own clause or one read as another answer.
     #[serde(default)]
     pub in_clause: Vec<Spanned<String>>,
+    /// Words that, opening a sentence, make it a question.
+    #[serde(default)]
+    pub asking: Vec<Spanned<String>>,
+    /// Words that, opening a clause, make it a condition of the purchase.
+    #[serde(default)]
+    pub conditions: Vec<Spanned<String>>,
+    /// Words of time: they hold it back unless the visitor's own story comes first.
+    #[serde(default)]
+    pub times: Vec<Spanned<String>>,
+    /// Words that tell no story of their own.
+    #[serde(default)]
+    pub plain: Vec<Spanned<String>>,
     /// Words that make a question one about paying.
     #[serde(default)]
     pub pay: Vec<Spanned<String>>,

@@ -38,7 +38,7 @@ fn hold_back_list(
                 source,
                 word.span(),
                 format!("`{}` is not one word", word.get_ref()),
-                "hold_back's `words`, `in_clause` and `pay` list single words (phrases go in `idioms` and `unsure`); write each word on its own".into(),
+                "hold_back's `words`, `in_clause`, `asking`, `conditions`, `times`, `plain` and `pay` list single words (phrases go in `idioms` and `unsure`); write each word on its own".into(),
             );
         } else if !into.contains(&text) {
             into.push(text);
@@ -117,23 +117,38 @@ pub fn compile_locale(
         for (list, into, one_word) in [
             (raw.words.get_ref(), &mut lists.words, true),
             (&raw.in_clause, &mut lists.in_clause, true),
+            (&raw.asking, &mut lists.asking, true),
+            (&raw.conditions, &mut lists.conditions, true),
+            (&raw.times, &mut lists.times, true),
+            (&raw.plain, &mut lists.plain, true),
             (&raw.pay, &mut lists.pay, true),
             (&raw.idioms, &mut lists.idioms, false),
             (&raw.unsure, &mut lists.unsure, false),
         ] {
             hold_back_list(source, list, one_word, into, errors);
         }
-        // A word held back anywhere is held back in its clause too: listing it in both
-        // says two things about it.
-        for word in &raw.in_clause {
-            let text = normalize(word.get_ref());
-            if lists.words.binary_search(&text).is_ok() {
-                errors.at(
-                    source,
-                    word.span(),
-                    format!("`{text}` is in both `words` and `in_clause` of [locales.{code}.hold_back]"),
-                    "`words` hold a purchase back anywhere in a message, `in_clause` only near it: keep the word in one list".into(),
-                );
+        // Each of these lists says how a word holds a purchase back (anywhere, near
+        // it, when it tells the time of buying, never): a word in two says two things.
+        let kinds = [
+            ("words", raw.words.get_ref()),
+            ("in_clause", &raw.in_clause),
+            ("times", &raw.times),
+            ("plain", &raw.plain),
+        ];
+        for (later, (name, list)) in kinds.iter().enumerate() {
+            for word in *list {
+                let text = normalize(word.get_ref());
+                let earlier = kinds[..later]
+                    .iter()
+                    .find(|(_, l)| l.iter().any(|w| normalize(w.get_ref()) == text));
+                if let Some((first, _)) = earlier {
+                    errors.at(
+                        source,
+                        word.span(),
+                        format!("`{text}` is in both `{first}` and `{name}` of [locales.{code}.hold_back]"),
+                        "`words` hold a purchase back anywhere in a message, `in_clause` only near it, `times` unless a story comes first, `plain` never: keep the word in one list".into(),
+                    );
+                }
             }
         }
     }
