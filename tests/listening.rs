@@ -247,41 +247,50 @@ fn a_typed_no_never_takes_the_way_of_yes() {
     assert!(heard as f64 >= 0.95 * asked as f64, "{heard}/{asked}");
 }
 
-/// Postponements that name a time ("yes, in the summer", "kupię w marcu"), typed at
-/// every step that can buy: none buys (`tests/answers/listen/postponed.toml`).
+/// Postponements that name a time ("yes, in the summer", "kupię w marcu") and a blind
+/// red team's non-purchases that hold words of buying ("take it for a fiver", sarcasm,
+/// conditions), typed at every step that can buy: none buys
+/// (`tests/answers/listen/{postponed,redteam}.toml`).
 #[test]
-fn a_time_to_buy_never_buys_now() {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/answers/listen/postponed.toml"
-    );
-    let text = std::fs::read_to_string(path).expect("the postponements");
-    let lists: std::collections::BTreeMap<String, Vec<String>> =
-        toml::from_str(&text).expect("a list per locale");
+fn a_non_purchase_never_buys() {
     let (mut typed_at, mut bought) = (0, Vec::new());
-    for (code, list) in &lists {
-        let locale = Locale::from_code(code).expect("a locale");
-        let buying = State::ALL
-            .into_iter()
-            .filter(|s| (0..s.chunk(locale).options.len()).any(|i| s.option(i).is_purchase()));
-        for state in buying {
-            for text in list {
-                let mut session = at(state, locale);
-                typed(&mut session, text);
-                typed_at += 1;
-                if session.state().is_purchase() {
-                    bought.push(format!(
-                        "{code} {}/{}: {text:?}",
-                        state.report().slug(),
-                        state.name()
-                    ));
-                }
+    for file in ["postponed", "redteam"] {
+        let path = format!(
+            "{}/tests/answers/listen/{file}.toml",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let text = std::fs::read_to_string(&path).expect("the non-purchases");
+        let lists: std::collections::BTreeMap<String, Vec<String>> =
+            toml::from_str(&text).expect("a list per locale");
+        for (code, list) in &lists {
+            non_purchases(code, list, &mut typed_at, &mut bought);
+        }
+    }
+    println!("non-purchases typed: {typed_at}; bought: {bought:#?}");
+    assert!(typed_at > 10_000, "{typed_at}");
+    assert!(bought.is_empty(), "{bought:#?}");
+}
+
+/// Types every text of `list` at every step of `code` that can buy.
+fn non_purchases(code: &str, list: &[String], typed_at: &mut usize, bought: &mut Vec<String>) {
+    let locale = Locale::from_code(code).expect("a locale");
+    let buying = State::ALL
+        .into_iter()
+        .filter(|s| (0..s.chunk(locale).options.len()).any(|i| s.option(i).is_purchase()));
+    for state in buying {
+        for text in list {
+            let mut session = at(state, locale);
+            typed(&mut session, text);
+            *typed_at += 1;
+            if session.state().is_purchase() {
+                bought.push(format!(
+                    "{code} {}/{}: {text:?}",
+                    state.report().slug(),
+                    state.name()
+                ));
             }
         }
     }
-    println!("postponements typed: {typed_at}; bought: {bought:#?}");
-    assert!(typed_at > 500, "{typed_at}");
-    assert!(bought.is_empty(), "{bought:#?}");
 }
 
 /// A price question typed at any step is answered with the price at once, and the

@@ -119,25 +119,36 @@ pub fn index<'a>(phrases: impl Iterator<Item = (&'a str, bool)>) -> Vec<Typo> {
 
 /// Reads `message` as the step of `hearing` hears it.
 pub fn understand(hearing: &Hearing, message: &str) -> Understood {
-    let Spoken { text, places, asks } = Spoken::read(message);
+    let Spoken {
+        text,
+        places,
+        asks,
+        doubts,
+    } = Spoken::read(message);
     if text.is_empty() {
         return Understood::Nothing;
     }
-    let heard = hear_words(hearing, &Words::new(&text), &places, &asks);
+    let heard = hear_words(hearing, &Words::new(&text), &places, &asks, doubts);
     if heard != Understood::Unclear {
         return heard;
     }
     // A letter drawn out three times or more ("yesss", "let's goooo") is emphasis, not a
     // typo: failing all else, the message is read again with it written once.
     match calm(&text) {
-        Some(calm) => hear_words(hearing, &Words::new(&calm), &places, &asks),
+        Some(calm) => hear_words(hearing, &Words::new(&calm), &places, &asks, doubts),
         None => heard,
     }
 }
 
 /// [`understand`] past normalization: `places` holds the place of each of the words,
-/// `asks` which sentences ask.
-fn hear_words(hearing: &Hearing, words: &Words, places: &[Place], asks: &[bool]) -> Understood {
+/// `asks` which sentences ask, `doubts` whether the message rolls its eyes.
+fn hear_words(
+    hearing: &Hearing,
+    words: &Words,
+    places: &[Place],
+    asks: &[bool],
+    doubts: bool,
+) -> Understood {
     let Hearing {
         phrases,
         hold_back,
@@ -170,7 +181,7 @@ fn hear_words(hearing: &Hearing, words: &Words, places: &[Place], asks: &[bool])
     let holds = found
         .iter()
         .any(|&(.., t)| matches!(t, Target::Reply { buys: true, .. }))
-        .then(|| Holds::new(hold_back, words, places, asks, &found));
+        .then(|| Holds::new(hold_back, words, places, asks, &found, doubts));
     let mut best = Best::default();
     // The longest buying phrase that counts: it wins over other matches (see above).
     let mut buying = Best::default();
@@ -457,9 +468,18 @@ mod tests {
             "a sentence that opens with an asking word asks"
         );
         assert_eq!(
-            read("yes, when can I pay by card"),
+            read("yes, when can I pay by card?"),
             Understood::Reply(0),
             "asking when to pay is no condition"
+        );
+        assert_eq!(
+            read("ill take it, when my card works again"),
+            Understood::Unclear
+        );
+        assert_eq!(
+            read("sure, ill take it 🙄"),
+            Understood::Unclear,
+            "an eye-roll is no purchase"
         );
     }
 

@@ -98,7 +98,7 @@ pub(super) struct Holds<'p> {
     /// Phrases of replies that decline ("not now", "too much") and of questions asked
     /// aside, outside idioms.
     declining: Vec<(usize, usize)>,
-    /// A sentence asks something other than how to pay.
+    /// A sentence asks something other than how to pay, or the message rolls its eyes.
     asks_else: bool,
     /// Per word: it speaks of paying, in a sentence that asks ("can I pay by card?").
     asks_to_pay: Vec<bool>,
@@ -113,6 +113,7 @@ impl<'p> Holds<'p> {
         places: &'p [Place],
         asks: &[bool],
         found: &[(usize, usize, Target)],
+        doubts: bool,
     ) -> Holds<'p> {
         let listed = |list: &[&str], w: &str| list.binary_search(&w).is_ok();
         // Words inside an idiom ("you know what") hold nothing back.
@@ -159,7 +160,8 @@ impl<'p> Holds<'p> {
             .filter(|&(first, last)| !idioms.iter().any(|&(f, l)| f <= first && last <= l))
             .collect();
         let mut anywhere = mark(lists.words);
-        for (i, holds) in times_that_hold(lists, words, places, found, &idiom)
+        let (tells, covered) = story_words(lists, words, found, &idiom);
+        for (i, holds) in times_that_hold(lists, words, places, (&tells, &covered), &idiom)
             .into_iter()
             .enumerate()
         {
@@ -174,12 +176,19 @@ impl<'p> Holds<'p> {
         let opens = (0..near.len()).map(|i| near[i] && opening(i)).collect();
         // "I'll take it, when I'm back from holiday": a condition after the purchase.
         for (i, condition) in mark(lists.conditions).into_iter().enumerate() {
-            anywhere[i] |= condition && opening(i) && !paying_clauses.contains(&places[i].clause);
+            // "yes, how do I pay" asks how to pay; "куплю, когда карту разблокируют" tells
+            // a story about paying, and waits.
+            let clause = places[i].clause;
+            let story = (0..tells.len()).any(|j| tells[j] && places[j].clause == clause);
+            let how_to_pay =
+                paying_clauses.contains(&clause) && (asks[places[i].sentence] || !story);
+            anywhere[i] |= condition && opening(i) && !how_to_pay;
         }
-        let asks_else = asks
-            .iter()
-            .enumerate()
-            .any(|(s, &asks)| asks && !paying_sentences.contains(&s));
+        let asks_else = doubts
+            || asks
+                .iter()
+                .enumerate()
+                .any(|(s, &asks)| asks && !paying_sentences.contains(&s));
         let mut other: Vec<usize> = Vec::new();
         for (p, _) in places.iter().zip(&near).filter(|&(_, &near)| near) {
             let another_answer = found.iter().any(|&(first, last, target)| {
@@ -224,6 +233,40 @@ impl<'p> Holds<'p> {
     }
 }
 
+/// Per word: whether it tells the visitor's own story (no list knows it, it is no
+/// number and no phrase of the step), and whether a phrase of the step covers it.
+fn story_words(
+    lists: &HoldBack,
+    words: &Words,
+    found: &[(usize, usize, Target)],
+    idiom: &[bool],
+) -> (Vec<bool>, Vec<bool>) {
+    let listed = |list: &[&str], w: &str| list.binary_search(&w).is_ok();
+    let mut covered = vec![false; words.words.len()];
+    for &(first, last, _) in found {
+        covered[first..=last].fill(true);
+    }
+    let tells = (0..words.words.len())
+        .map(|j| {
+            let w = words.words[j];
+            !covered[j]
+                && !idiom[j]
+                && w.chars().count() >= STORY_MIN_CHARS
+                && !w.chars().any(|c| c.is_ascii_digit())
+                && ![
+                    lists.plain,
+                    lists.times,
+                    lists.words,
+                    lists.in_clause,
+                    lists.pay,
+                ]
+                .iter()
+                .any(|list| listed(list, w))
+        })
+        .collect();
+    (tells, covered)
+}
+
 /// Per word: a word of time that holds a purchase back because it tells when to buy
 /// ("yes, in june", "I'll take it next week"), not when the visitor's own story comes
 /// before it in its clause ("yes, we move in june", "been out of work 4 months"). A
@@ -232,40 +275,18 @@ fn times_that_hold(
     lists: &HoldBack,
     words: &Words,
     places: &[Place],
-    found: &[(usize, usize, Target)],
+    (tells, covered): (&[bool], &[bool]),
     idiom: &[bool],
 ) -> Vec<bool> {
-    let listed = |list: &[&str], w: &str| list.binary_search(&w).is_ok();
-    let mut covered = vec![false; words.words.len()];
-    for &(first, last, _) in found {
-        covered[first..=last].fill(true);
-    }
-    // A word of the story: none of the lists knows it, and it is no number.
-    let tells = |j: usize| {
-        let w = words.words[j];
-        !covered[j]
-            && !idiom[j]
-            && w.chars().count() >= STORY_MIN_CHARS
-            && !w.chars().any(|c| c.is_ascii_digit())
-            && ![
-                lists.plain,
-                lists.times,
-                lists.words,
-                lists.in_clause,
-                lists.pay,
-            ]
-            .iter()
-            .any(|list| listed(list, w))
-    };
     (0..words.words.len())
         .map(|i| {
             let clause = places[i].clause;
             !idiom[i]
-                && listed(lists.times, words.words[i])
+                && lists.times.binary_search(&words.words[i]).is_ok()
                 && !(0..i)
                     .rev()
                     .take_while(|&j| places[j].clause == clause && !covered[j])
-                    .any(tells)
+                    .any(|j| tells[j])
         })
         .collect()
 }

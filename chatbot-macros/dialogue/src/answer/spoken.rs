@@ -24,13 +24,20 @@ pub(super) struct Place {
 }
 
 /// A message as the matcher reads it: normalized (see [`normalize`]), the place of each
-/// word, and for each sentence whether it asks (holds a question mark).
+/// word, for each sentence whether it asks (holds a question mark), and whether the
+/// message rolls its eyes.
 #[derive(Debug, PartialEq, Eq)]
 pub(super) struct Spoken {
     pub text: String,
     pub places: Vec<Place>,
     pub asks: Vec<bool>,
+    /// An emoji of doubt or mockery (🙄, 😒, 🤨, 🤡, 🤦): in any language, "sure, I'll
+    /// buy it 🙄" is no purchase.
+    pub doubts: bool,
 }
+
+/// The emoji of [`Spoken::doubts`].
+const DOUBTING: [char; 5] = ['🙄', '😒', '🤨', '🤡', '🤦'];
 
 impl Spoken {
     /// One pass over the message's NFKC form: the normalization and the places together.
@@ -40,6 +47,7 @@ impl Spoken {
             text: String::with_capacity(nfkc.len()),
             places: Vec::new(),
             asks: vec![false],
+            doubts: false,
         };
         let mut place = Place {
             clause: 0,
@@ -50,6 +58,7 @@ impl Spoken {
         let (mut gap, mut ended) = (true, false);
         let mut chars = nfkc.chars().peekable();
         while let Some(raw) = chars.next() {
+            spoken.doubts |= DOUBTING.contains(&raw);
             let ends = matches!(raw, '.' | '!' | '?' | '…' | '\n' | '¿' | '¡');
             if ends || is_break(raw) {
                 place.clause += 1;
