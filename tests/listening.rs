@@ -247,32 +247,61 @@ fn a_typed_no_never_takes_the_way_of_yes() {
     assert!(heard as f64 >= 0.95 * asked as f64, "{heard}/{asked}");
 }
 
-/// Postponements that name a time ("yes, in the summer", "kupię w marcu") and a blind
-/// red team's non-purchases that hold words of buying ("take it for a fiver", sarcasm,
-/// conditions), typed at every step that can buy: none buys
-/// (`tests/answers/listen/{postponed,redteam}.toml`).
+/// Postponements that name a time ("yes, in the summer", "kupię w marcu") and two blind
+/// red teams' non-purchases that hold words of buying ("take it for a fiver", sarcasm,
+/// "yes, I understand"), typed at every step that can buy: none buys, but for the
+/// exact list a file says still does (`tests/answers/listen/{postponed,redteam,
+/// redteam2}.toml`).
 #[test]
 fn a_non_purchase_never_buys() {
-    let (mut typed_at, mut bought) = (0, Vec::new());
-    for file in ["postponed", "redteam"] {
+    let (mut typed_at, mut bought, mut known) = (0, Vec::new(), Vec::new());
+    for file in ["postponed", "redteam", "redteam2"] {
         let path = format!(
             "{}/tests/answers/listen/{file}.toml",
             env!("CARGO_MANIFEST_DIR")
         );
         let text = std::fs::read_to_string(&path).expect("the non-purchases");
-        let lists: std::collections::BTreeMap<String, Vec<String>> =
+        let mut lists: std::collections::BTreeMap<String, toml::Value> =
             toml::from_str(&text).expect("a list per locale");
-        for (code, list) in &lists {
-            non_purchases(code, list, &mut typed_at, &mut bought);
+        let still: std::collections::BTreeMap<String, Vec<String>> = lists
+            .remove("still_buys")
+            .map(|v| v.try_into().expect("still_buys: a list per locale"))
+            .unwrap_or_default();
+        for (code, list) in lists {
+            let list: Vec<String> = list.try_into().expect("a list of texts");
+            let mut these = Vec::new();
+            non_purchases(&code, &list, &mut typed_at, &mut these);
+            let still = still.get(&code).map_or(&[][..], Vec::as_slice);
+            let (tolerated, new): (Vec<_>, Vec<_>) = these
+                .into_iter()
+                .partition(|(text, _)| still.contains(text));
+            let texts: std::collections::BTreeSet<&String> =
+                tolerated.iter().map(|(t, _)| t).collect();
+            assert_eq!(
+                texts.len(),
+                still.len(),
+                "{file} {code}: still_buys lists {still:?}, but only {texts:?} buy"
+            );
+            known.extend(tolerated.into_iter().map(|(_, at)| at));
+            bought.extend(new.into_iter().map(|(_, at)| at));
         }
     }
-    println!("non-purchases typed: {typed_at}; bought: {bought:#?}");
+    println!(
+        "non-purchases typed: {typed_at}; bought, known: {}; bought: {bought:#?}",
+        known.len()
+    );
     assert!(typed_at > 10_000, "{typed_at}");
     assert!(bought.is_empty(), "{bought:#?}");
 }
 
-/// Types every text of `list` at every step of `code` that can buy.
-fn non_purchases(code: &str, list: &[String], typed_at: &mut usize, bought: &mut Vec<String>) {
+/// Types every text of `list` at every step of `code` that can buy; what buys goes to
+/// `bought` as (text, where).
+fn non_purchases(
+    code: &str,
+    list: &[String],
+    typed_at: &mut usize,
+    bought: &mut Vec<(String, String)>,
+) {
     let locale = Locale::from_code(code).expect("a locale");
     let buying = State::ALL
         .into_iter()
@@ -283,11 +312,12 @@ fn non_purchases(code: &str, list: &[String], typed_at: &mut usize, bought: &mut
             typed(&mut session, text);
             *typed_at += 1;
             if session.state().is_purchase() {
-                bought.push(format!(
+                let at = format!(
                     "{code} {}/{}: {text:?}",
                     state.report().slug(),
                     state.name()
-                ));
+                );
+                bought.push((text.clone(), at));
             }
         }
     }

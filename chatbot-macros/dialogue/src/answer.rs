@@ -8,8 +8,10 @@
 //! 2. occurs in it as whole words, the longest phrase winning (a tie between two
 //!    targets is unclear), except that a reply that buys counts inside a longer message
 //!    only when nothing holds the message back (the locale's `hold_back` lists):
-//!    - no word of `words` (negations, hesitations, objections, money: "I don't want
-//!      to buy" never buys) outside the phrase itself ("why not" may buy);
+//!    - no word or phrase of `words` (negations, hesitations, objections, money, a
+//!      "yes" to something else: "I don't want to buy", "ok, got it" never buy),
+//!      also drawn out ("nooo"), outside the phrase itself ("why not" may buy);
+//!    - no emoji of doubt (🙄, 👎), which holds back even a whole buying phrase;
 //!    - no word of `times` ("june", "weeks") that tells when to buy: one is a story
 //!      instead when a word no list knows comes before it in its clause ("yes, in
 //!      june" waits, "yes, we move in june" buys; `plain` lists the words that tell
@@ -160,7 +162,12 @@ fn hear_words(
             .ok()
             .map(|i| phrases[i])
     };
-    if let Some(phrase) = find(words.text) {
+    let buys = |t: Target| matches!(t, Target::Reply { buys: true, .. });
+    // "yes 🙄" is no purchase: an emoji of doubt sends even a whole buying phrase
+    // through the hold-back rules, which hold it back.
+    if let Some(phrase) = find(words.text)
+        && !(doubts && buys(phrase.target))
+    {
         return phrase.target.into();
     }
     // Every phrase found, as (first word, last word, target).
@@ -476,6 +483,12 @@ mod tests {
             read("ill take it, when my card works again"),
             Understood::Unclear
         );
+        assert_eq!(
+            read("yes noooo"),
+            Understood::Reply(2),
+            "a drawn-out no holds the yes back, and is heard"
+        );
+        assert_eq!(read("yes 👎"), Understood::Unclear);
         assert_eq!(
             read("sure, ill take it 🙄"),
             Understood::Unclear,

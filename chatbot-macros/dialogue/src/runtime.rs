@@ -55,7 +55,8 @@ pub struct Chunk {
 /// normalized and sorted, for binary search.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct HoldBack<'a> {
-    /// Words that hold a purchase back anywhere in the message ("not", "later").
+    /// Words (and a few phrases: "got it") that hold a purchase back anywhere in the
+    /// message ("not", "later").
     pub words: &'a [&'a str],
     /// Words that hold it back only in the buying phrase's own clause, or in a clause
     /// the step reads as another answer ("what", "when": "I'll take it, we move in

@@ -2,6 +2,7 @@
 //! against the message's clauses and sentences (rule 2 of [`super`]).
 
 use super::spoken::Place;
+use super::typos::calm;
 use crate::runtime::{HoldBack, Target};
 
 /// A message's words, joined by single spaces in `text`, with where each starts.
@@ -116,14 +117,15 @@ impl<'p> Holds<'p> {
         doubts: bool,
     ) -> Holds<'p> {
         let listed = |list: &[&str], w: &str| list.binary_search(&w).is_ok();
-        // Words inside an idiom ("you know what") hold nothing back.
+        // Words inside an idiom ("you know what") hold nothing back; a word drawn out
+        // ("nooo", "нееет") holds back as written once.
         let (idiom, idioms) = words.spans(lists.idioms);
         let mark = |list: &[&str]| -> Vec<bool> {
             words
                 .words
                 .iter()
                 .zip(&idiom)
-                .map(|(w, &i)| !i && listed(list, w))
+                .map(|(w, &i)| !i && (listed(list, w) || calm(w).is_some_and(|w| listed(list, &w))))
                 .collect()
         };
         // A sentence asks with a question mark, or by its first word ("is it ...").
@@ -159,7 +161,12 @@ impl<'p> Holds<'p> {
             .map(|&(first, last, _)| (first, last))
             .filter(|&(first, last)| !idioms.iter().any(|&(f, l)| f <= first && last <= l))
             .collect();
+        // `words` may hold phrases too ("got it", "до свидания").
         let mut anywhere = mark(lists.words);
+        let (said, _) = words.spans(lists.words);
+        for (anywhere, (&said, &idiom)) in anywhere.iter_mut().zip(said.iter().zip(&idiom)) {
+            *anywhere |= said && !idiom;
+        }
         let (tells, covered) = story_words(lists, words, found, &idiom);
         for (i, holds) in times_that_hold(lists, words, places, (&tells, &covered), &idiom)
             .into_iter()

@@ -31,13 +31,13 @@ pub(super) struct Spoken {
     pub text: String,
     pub places: Vec<Place>,
     pub asks: Vec<bool>,
-    /// An emoji of doubt or mockery (🙄, 😒, 🤨, 🤡, 🤦): in any language, "sure, I'll
-    /// buy it 🙄" is no purchase.
+    /// An emoji of doubt, mockery or refusal (🙄, 😒, 🤨, 🤡, 🤦, 👎): in any language,
+    /// "sure, I'll buy it 🙄" is no purchase.
     pub doubts: bool,
 }
 
 /// The emoji of [`Spoken::doubts`].
-const DOUBTING: [char; 5] = ['🙄', '😒', '🤨', '🤡', '🤦'];
+const DOUBTING: [char; 6] = ['🙄', '😒', '🤨', '🤡', '🤦', '👎'];
 
 impl Spoken {
     /// One pass over the message's NFKC form: the normalization and the places together.

@@ -38,7 +38,7 @@ fn hold_back_list(
                 source,
                 word.span(),
                 format!("`{}` is not one word", word.get_ref()),
-                "hold_back's `words`, `in_clause`, `asking`, `conditions`, `times`, `plain` and `pay` list single words (phrases go in `idioms` and `unsure`); write each word on its own".into(),
+                "hold_back's `in_clause`, `asking`, `conditions`, `times`, `plain` and `pay` list single words (phrases go in `words`, `idioms` and `unsure`); write each word on its own".into(),
             );
         } else if !into.contains(&text) {
             into.push(text);
@@ -115,7 +115,7 @@ pub fn compile_locale(
         let raw = hold_back.get_ref();
         let lists = &mut listening.hold_back;
         for (list, into, one_word) in [
-            (raw.words.get_ref(), &mut lists.words, true),
+            (raw.words.get_ref(), &mut lists.words, false),
             (&raw.in_clause, &mut lists.in_clause, true),
             (&raw.asking, &mut lists.asking, true),
             (&raw.conditions, &mut lists.conditions, true),
