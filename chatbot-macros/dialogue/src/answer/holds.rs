@@ -120,12 +120,12 @@ impl<'p> Holds<'p> {
         // Words inside an idiom ("you know what") hold nothing back; a word drawn out
         // ("nooo", "нееет") holds back as written once.
         let (idiom, idioms) = words.spans(lists.idioms);
+        let calmed: Vec<Option<String>> = words.words.iter().map(|w| calm(w)).collect();
+        let drawn_out =
+            |i: usize, list: &[&str]| calmed[i].as_deref().is_some_and(|w| listed(list, w));
         let mark = |list: &[&str]| -> Vec<bool> {
-            words
-                .words
-                .iter()
-                .zip(&idiom)
-                .map(|(w, &i)| !i && (listed(list, w) || calm(w).is_some_and(|w| listed(list, &w))))
+            (0..words.words.len())
+                .map(|i| !idiom[i] && (listed(list, words.words[i]) || drawn_out(i, list)))
                 .collect()
         };
         // A sentence asks with a question mark, or by its first word ("is it ...").
@@ -162,12 +162,21 @@ impl<'p> Holds<'p> {
             .filter(|&(first, last)| !idioms.iter().any(|&(f, l)| f <= first && last <= l))
             .collect();
         // `words` may hold phrases too ("got it", "до свидания").
-        let mut anywhere = mark(lists.words);
         let (said, _) = words.spans(lists.words);
-        for (anywhere, (&said, &idiom)) in anywhere.iter_mut().zip(said.iter().zip(&idiom)) {
-            *anywhere |= said && !idiom;
-        }
-        let (tells, covered) = story_words(lists, words, found, &idiom);
+        let mut anywhere: Vec<bool> = (0..words.words.len())
+            .map(|i| !idiom[i] && (said[i] || drawn_out(i, lists.words)))
+            .collect();
+        // Only a word of time or a condition asks whether a story is told.
+        let (tells, covered) = if words
+            .words
+            .iter()
+            .any(|w| listed(lists.times, w) || listed(lists.conditions, w))
+        {
+            story_words(lists, words, found, &idiom)
+        } else {
+            let none = vec![false; words.words.len()];
+            (none.clone(), none)
+        };
         for (i, holds) in times_that_hold(lists, words, places, (&tells, &covered), &idiom)
             .into_iter()
             .enumerate()
