@@ -184,6 +184,15 @@ fn hear_words(
             .iter()
             .any(|&(f, l)| first <= l && f <= last && !(first <= f && l <= last))
     });
+    // A phrase that runs out of an idiom is not what was said: in "why not, buying it"
+    // the visitor did not say "not buying it".
+    let (_, idioms) = words.spans(hold_back.idioms);
+    found.retain(|&(first, last, _)| {
+        !idioms.iter().any(|&(f, l)| {
+            let overlaps = first <= l && f <= last;
+            overlaps && !(f <= first && last <= l) && !(first <= f && l <= last)
+        })
+    });
     // Only a buying phrase is ever held back.
     let holds = found
         .iter()

@@ -42,7 +42,7 @@ const HOLD_BACK: HoldBack = HoldBack {
         "back", "come", "i", "ill", "in", "it", "me", "next", "remind", "the", "we",
     ],
     pay: &["card", "pay"],
-    idioms: &["you know what"],
+    idioms: &["why not", "you know what"],
     unsure: &["dont know"],
 };
 
@@ -311,4 +311,14 @@ fn a_tie_between_two_targets_is_unclear() {
     p.push(reply("hm", 1, false));
     p.sort_by_key(|p| p.text);
     assert_eq!(hear(&p, "hm, no"), Understood::Unclear);
+}
+
+#[test]
+fn a_phrase_that_runs_out_of_an_idiom_is_not_heard() {
+    let mut p = phrases();
+    p.push(reply("not buying it", 2, false));
+    p.push(reply("buying it", 0, true));
+    p.sort_by_key(|p| p.text);
+    assert_eq!(hear(&p, "why not, buying it"), Understood::Reply(0));
+    assert_eq!(hear(&p, "I'm not buying it"), Understood::Reply(2));
 }
