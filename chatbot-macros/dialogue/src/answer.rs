@@ -30,7 +30,8 @@
 //!      `expensive`: "ok, let me sleep on it") outside the buying phrase, nor of a
 //!      question answered aside ("yes, what's in it"), unless it asks about paying;
 //!    - words and phrases inside an idiom (`idioms`: "you know what", "no problem")
-//!      hold nothing back.
+//!      hold nothing back, and a phrase that runs out of one is not heard ("why not,
+//!      buying it" says no "not buying it").
 //!
 //!    A buying phrase that counts wins over longer phrases of other replies: with
 //!    nothing held back, "ok, let's do it, I'm buying" is a purchase, not the "ok" of
