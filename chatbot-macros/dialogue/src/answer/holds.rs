@@ -134,6 +134,7 @@ impl<'p> Holds<'p> {
             let sentence = places[i].sentence;
             let opens_sentence = i == 0 || places[i - 1].sentence != sentence;
             if opens_sentence
+                && !idiom[i]
                 && listed(lists.asking, w)
                 && let Some(a) = asks.get_mut(sentence)
             {
