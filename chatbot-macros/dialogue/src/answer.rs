@@ -30,8 +30,9 @@
 //!      `expensive`: "ok, let me sleep on it") outside the buying phrase, nor of a
 //!      question answered aside ("yes, what's in it"), unless it asks about paying;
 //!    - words and phrases inside an idiom (`idioms`: "you know what", "no problem")
-//!      hold nothing back, and a phrase that runs out of one is not heard ("why not,
-//!      buying it" says no "not buying it").
+//!      hold nothing back, and a phrase inside one or running out of it is not heard
+//!      unless it holds the idiom whole ("why not, buying it" says no "not buying it",
+//!      "right now" no "right").
 //!
 //!    A buying phrase that counts wins over longer phrases of other replies: with
 //!    nothing held back, "ok, let's do it, I'm buying" is a purchase, not the "ok" of
@@ -185,14 +186,14 @@ fn hear_words(
             .iter()
             .any(|&(f, l)| first <= l && f <= last && !(first <= f && l <= last))
     });
-    // A phrase that runs out of an idiom is not what was said: in "why not, buying it"
-    // the visitor did not say "not buying it".
+    // An idiom says what it says as a whole: a phrase inside it or running out of it is
+    // not what was said ("no problem" says no "no"; "why not, buying it" no "not buying
+    // it"; "cba right now" no "right"), unless the phrase holds the idiom whole.
     let (_, idioms) = words.spans(hold_back.idioms);
     found.retain(|&(first, last, _)| {
-        !idioms.iter().any(|&(f, l)| {
-            let overlaps = first <= l && f <= last;
-            overlaps && !(f <= first && last <= l) && !(first <= f && l <= last)
-        })
+        !idioms
+            .iter()
+            .any(|&(f, l)| first <= l && f <= last && !(first <= f && l <= last))
     });
     // Only a buying phrase is ever held back.
     let holds = found

@@ -321,4 +321,9 @@ fn a_phrase_that_runs_out_of_an_idiom_is_not_heard() {
     p.sort_by_key(|p| p.text);
     assert_eq!(hear(&p, "why not, buying it"), Understood::Reply(0));
     assert_eq!(hear(&p, "I'm not buying it"), Understood::Reply(2));
+    assert_eq!(
+        hear(&p, "you know what, no"),
+        Understood::Reply(2),
+        "outside the idiom, a phrase is heard"
+    );
 }
