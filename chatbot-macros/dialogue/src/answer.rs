@@ -189,9 +189,10 @@ fn hear_words(
     // An idiom says what it says as a whole: a phrase inside it or running out of it is
     // not what was said ("no problem" says no "no"; "why not, buying it" no "not buying
     // it"; "cba right now" no "right"), unless the phrase holds the idiom whole.
-    let (_, idioms) = words.spans(hold_back.idioms);
+    let idioms = words.spans(hold_back.idioms);
     found.retain(|&(first, last, _)| {
         !idioms
+            .1
             .iter()
             .any(|&(f, l)| first <= l && f <= last && !(first <= f && l <= last))
     });
@@ -199,7 +200,7 @@ fn hear_words(
     let holds = found
         .iter()
         .any(|&(.., t)| matches!(t, Target::Reply { buys: true, .. }))
-        .then(|| Holds::new(hold_back, words, places, asks, &found, doubts));
+        .then(|| Holds::new(hold_back, words, places, asks, &found, &idioms, doubts));
     let mut best = Best::default();
     // The longest buying phrase that counts: it wins over other matches (see above).
     let mut buying = Best::default();

@@ -107,19 +107,19 @@ pub(super) struct Holds<'p> {
 
 impl<'p> Holds<'p> {
     /// `found`: every phrase of the step in the message, as (first word, last word,
-    /// target).
+    /// target); `idioms`: where the locale's idioms are ([`Words::spans`]).
     pub fn new(
         lists: &HoldBack,
         words: &Words,
         places: &'p [Place],
         asks: &[bool],
         found: &[(usize, usize, Target)],
+        (idiom, idioms): &(Vec<bool>, Vec<(usize, usize)>),
         doubts: bool,
     ) -> Holds<'p> {
         let listed = |list: &[&str], w: &str| list.binary_search(&w).is_ok();
         // Words inside an idiom ("you know what") hold nothing back; a word drawn out
         // ("nooo", "нееет") holds back as written once.
-        let (idiom, idioms) = words.spans(lists.idioms);
         let calmed: Vec<Option<String>> = words.words.iter().map(|w| calm(w)).collect();
         let drawn_out =
             |i: usize, list: &[&str]| calmed[i].as_deref().is_some_and(|w| listed(list, w));
@@ -173,12 +173,12 @@ impl<'p> Holds<'p> {
             .iter()
             .any(|w| listed(lists.times, w) || listed(lists.conditions, w))
         {
-            story_words(lists, words, found, &idiom)
+            story_words(lists, words, found, idiom)
         } else {
             let none = vec![false; words.words.len()];
             (none.clone(), none)
         };
-        for (i, holds) in times_that_hold(lists, words, places, (&tells, &covered), &idiom)
+        for (i, holds) in times_that_hold(lists, words, places, (&tells, &covered), idiom)
             .into_iter()
             .enumerate()
         {
