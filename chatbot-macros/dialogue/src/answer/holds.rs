@@ -189,10 +189,11 @@ impl<'p> Holds<'p> {
         for (near, p) in near.iter_mut().zip(places) {
             *near &= !paying_clauses.contains(&p.clause);
         }
+        let conditions = mark(lists.conditions);
         let opening = |i: usize| i < 2 || places[i - 2].clause != places[i].clause;
         let opens = (0..near.len()).map(|i| near[i] && opening(i)).collect();
         // "I'll take it, when I'm back from holiday": a condition after the purchase.
-        for (i, condition) in mark(lists.conditions).into_iter().enumerate() {
+        for (i, &condition) in conditions.iter().enumerate() {
             // "yes, how do I pay" asks how to pay; "куплю, когда карту разблокируют" tells
             // a story about paying, and waits.
             let clause = places[i].clause;
