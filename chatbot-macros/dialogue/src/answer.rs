@@ -199,19 +199,18 @@ fn hear_words(
     // Only a buying phrase is ever held back.
     let holds = found
         .iter()
-        .any(|&(.., t)| matches!(t, Target::Reply { buys: true, .. }))
+        .any(|&(.., t)| buys(t))
         .then(|| Holds::new(hold_back, words, places, asks, &found, &idioms, doubts));
     let mut best = Best::default();
     // The longest buying phrase that counts: it wins over other matches (see above).
     let mut buying = Best::default();
     for &(first, last, target) in &found {
-        let buys = matches!(target, Target::Reply { buys: true, .. });
-        if buys && holds.as_ref().is_some_and(|h| h.back(first, last)) {
+        if buys(target) && holds.as_ref().is_some_and(|h| h.back(first, last)) {
             continue;
         }
         let len = words.window(first, last).len();
         best.offer(len, target);
-        if buys {
+        if buys(target) {
             buying.offer(len, target);
         }
     }
@@ -239,7 +238,7 @@ fn hear_words(
         return declining.into();
     }
     if best.target.is_none() {
-        let never_buys = |p: &Phrase| !matches!(p.target, Target::Reply { buys: true, .. });
+        let never_buys = |p: &Phrase| !buys(p.target);
         let heard = words
             .words
             .iter()
