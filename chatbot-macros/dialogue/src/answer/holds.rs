@@ -80,6 +80,11 @@ impl<'t> Words<'t> {
     }
 }
 
+/// Whether `word` is in `list` (sorted, as every `hold_back` list is).
+fn listed(list: &[&str], word: &str) -> bool {
+    list.binary_search(&word).is_ok()
+}
+
 /// Shortest word (in characters) that tells a story before a word of time: shorter
 /// ones are mostly particles and abbreviations ("nxt week"), which tell nothing.
 const STORY_MIN_CHARS: usize = 3;
@@ -117,7 +122,6 @@ impl<'p> Holds<'p> {
         (idiom, idioms): &(Vec<bool>, Vec<(usize, usize)>),
         doubts: bool,
     ) -> Holds<'p> {
-        let listed = |list: &[&str], w: &str| list.binary_search(&w).is_ok();
         // Words inside an idiom ("you know what") hold nothing back; a word drawn out
         // ("nooo", "нееет") holds back as written once.
         let calmed: Vec<Option<String>> = words.words.iter().map(|w| calm(w)).collect();
@@ -259,7 +263,6 @@ fn story_words(
     found: &[(usize, usize, Target)],
     idiom: &[bool],
 ) -> (Vec<bool>, Vec<bool>) {
-    let listed = |list: &[&str], w: &str| list.binary_search(&w).is_ok();
     let mut covered = vec![false; words.words.len()];
     for &(first, last, _) in found {
         covered[first..=last].fill(true);
@@ -300,7 +303,7 @@ fn times_that_hold(
         .map(|i| {
             let clause = places[i].clause;
             !idiom[i]
-                && lists.times.binary_search(&words.words[i]).is_ok()
+                && listed(lists.times, words.words[i])
                 && !(0..i)
                     .rev()
                     .take_while(|&j| places[j].clause == clause && !covered[j])

@@ -129,19 +129,20 @@ pub fn compile_locale(
         }
         // Each of these lists says how a word holds a purchase back (anywhere, near
         // it, when it tells the time of buying, never): a word in two says two things.
+        // The compiled lists are normalized and sorted already: look words up there.
         let kinds = [
-            ("words", raw.words.get_ref()),
-            ("in_clause", &raw.in_clause),
-            ("times", &raw.times),
-            ("plain", &raw.plain),
+            ("words", raw.words.get_ref(), &lists.words),
+            ("in_clause", &raw.in_clause, &lists.in_clause),
+            ("times", &raw.times, &lists.times),
+            ("plain", &raw.plain, &lists.plain),
         ];
-        for (later, (name, list)) in kinds.iter().enumerate() {
+        for (later, (name, list, _)) in kinds.iter().enumerate() {
             for word in *list {
                 let text = normalize(word.get_ref());
                 let earlier = kinds[..later]
                     .iter()
-                    .find(|(_, l)| l.iter().any(|w| normalize(w.get_ref()) == text));
-                if let Some((first, _)) = earlier {
+                    .find(|(.., compiled)| compiled.binary_search(&text).is_ok());
+                if let Some((first, ..)) = earlier {
                     errors.at(
                         source,
                         word.span(),
