@@ -28,7 +28,9 @@
 //!      `pay`): "yes, how do I pay?" buys, "should I buy it?" does not;
 //!    - no phrase of a reply that declines (one that takes `no`, `later` or
 //!      `expensive`: "ok, let me sleep on it") outside the buying phrase, nor of a
-//!      question answered aside ("yes, what's in it"), unless it asks about paying;
+//!      question answered aside ("yes, what's in it"), unless it asks about paying; one
+//!      made of words of time only ("next month") is read as they are ("yes, we close
+//!      on the house next month" buys);
 //!    - words and phrases inside an idiom (`idioms`: "you know what", "no problem")
 //!      hold nothing back, and a phrase inside one or running out of it is not heard
 //!      unless it holds the idiom whole ("why not, buying it" says no "not buying it",

@@ -155,17 +155,6 @@ impl<'p> Holds<'p> {
                 asks_to_pay[i] = asks[p.sentence];
             }
         }
-        // Declining replies' phrases, and questions asked aside unless they ask about
-        // paying ("yes, what's in it?" asks first; "yes, how do I pay" buys).
-        let declining = found
-            .iter()
-            .filter(|&&(first, _, t)| match t {
-                Target::Reply { declines, .. } => declines,
-                Target::Aside(_) => !paying_clauses.contains(&places[first].clause),
-            })
-            .map(|&(first, last, _)| (first, last))
-            .filter(|&(first, last)| !idioms.iter().any(|&(f, l)| f <= first && last <= l))
-            .collect();
         // `words` may hold phrases too ("got it", "до свидания").
         let (said, _) = words.spans(lists.words);
         let mut anywhere: Vec<bool> = (0..words.words.len())
@@ -182,12 +171,33 @@ impl<'p> Holds<'p> {
             let none = vec![false; words.words.len()];
             (none.clone(), none)
         };
-        for (i, holds) in times_that_hold(lists, words, places, (&tells, &covered), idiom)
+        let story = Story {
+            places,
+            tells: &tells,
+            covered: &covered,
+        };
+        for (i, holds) in times_that_hold(lists, words, &story, idiom)
             .into_iter()
             .enumerate()
         {
             anywhere[i] |= holds;
         }
+        // Declining replies' phrases, and questions asked aside unless they ask about
+        // paying ("yes, what's in it?" asks first; "yes, how do I pay" buys). A declining
+        // phrase of words of time only is the visitor's story when one comes before it,
+        // as a word of time is ("yes, we close on the house next month").
+        let declining = found
+            .iter()
+            .filter(|&&(first, _, t)| match t {
+                Target::Reply { declines, .. } => declines,
+                Target::Aside(_) => !paying_clauses.contains(&places[first].clause),
+            })
+            .map(|&(first, last, _)| (first, last))
+            .filter(|&(first, last)| !idioms.iter().any(|&(f, l)| f <= first && last <= l))
+            .filter(|&(first, last)| {
+                !(of_time(lists, &words.words[first..=last]) && story.before(first))
+            })
+            .collect();
         // A clause about paying holds nothing back in it ("yes, how can I pay").
         let mut near = mark(lists.in_clause);
         for (near, p) in near.iter_mut().zip(places) {
@@ -263,9 +273,13 @@ fn story_words(
     found: &[(usize, usize, Target)],
     idiom: &[bool],
 ) -> (Vec<bool>, Vec<bool>) {
+    // A phrase of words of time ("next month", "after") tells when, like the words it
+    // is made of: it does not end the visitor's story before it.
     let mut covered = vec![false; words.words.len()];
     for &(first, last, _) in found {
-        covered[first..=last].fill(true);
+        if !of_time(lists, &words.words[first..=last]) {
+            covered[first..=last].fill(true);
+        }
     }
     let tells = (0..words.words.len())
         .map(|j| {
@@ -288,26 +302,41 @@ fn story_words(
     (tells, covered)
 }
 
+/// Whether `phrase` is made of words of time ("next month", "after"), with no word
+/// that is not plain.
+fn of_time(lists: &HoldBack, phrase: &[&str]) -> bool {
+    phrase.iter().any(|w| listed(lists.times, w))
+        && phrase
+            .iter()
+            .all(|w| listed(lists.times, w) || listed(lists.plain, w))
+}
+
+/// Which words tell the visitor's own story ([`story_words`]), and which a phrase of the
+/// step covers, in a message's clauses.
+struct Story<'s> {
+    places: &'s [Place],
+    tells: &'s [bool],
+    covered: &'s [bool],
+}
+
+impl Story<'_> {
+    /// Whether a word of the visitor's own story comes before word `i` in its clause,
+    /// with no phrase of the step between them.
+    fn before(&self, i: usize) -> bool {
+        let clause = self.places[i].clause;
+        (0..i)
+            .rev()
+            .take_while(|&j| self.places[j].clause == clause && !self.covered[j])
+            .any(|j| self.tells[j])
+    }
+}
+
 /// Per word: a word of time that holds a purchase back because it tells when to buy
 /// ("yes, in june", "I'll take it next week"), not when the visitor's own story comes
 /// before it in its clause ("yes, we move in june", "been out of work 4 months"). A
 /// phrase of the step right before it ("I'll take it in june") makes it the phrase's.
-fn times_that_hold(
-    lists: &HoldBack,
-    words: &Words,
-    places: &[Place],
-    (tells, covered): (&[bool], &[bool]),
-    idiom: &[bool],
-) -> Vec<bool> {
+fn times_that_hold(lists: &HoldBack, words: &Words, story: &Story, idiom: &[bool]) -> Vec<bool> {
     (0..words.words.len())
-        .map(|i| {
-            let clause = places[i].clause;
-            !idiom[i]
-                && listed(lists.times, words.words[i])
-                && !(0..i)
-                    .rev()
-                    .take_while(|&j| places[j].clause == clause && !covered[j])
-                    .any(|j| tells[j])
-        })
+        .map(|i| !idiom[i] && listed(lists.times, words.words[i]) && !story.before(i))
         .collect()
 }

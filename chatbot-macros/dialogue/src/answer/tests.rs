@@ -157,6 +157,25 @@ fn a_word_of_time_holds_back_unless_a_story_comes_before_it() {
 }
 
 #[test]
+fn a_declining_phrase_of_time_tells_the_story_that_comes_before_it() {
+    let mut p = phrases();
+    p.push(reply("next week", 2, false));
+    p.sort_by_key(|p| p.text);
+    assert_eq!(hear(&p, "yes, we move next week"), Understood::Reply(0));
+    assert_eq!(
+        hear(&p, "yes. we sign the lease next week, so i need it"),
+        Understood::Reply(0)
+    );
+    for waits in [
+        "yes, next week",
+        "ill take it next week",
+        "next week, ill take it",
+    ] {
+        assert_eq!(hear(&p, waits), Understood::Reply(2), "{waits}");
+    }
+}
+
+#[test]
 fn a_clause_that_opens_with_a_condition_holds_back_after_the_purchase_too() {
     assert_eq!(read("yes, when im back from holiday"), Understood::Unclear);
     assert_eq!(
