@@ -15,9 +15,12 @@
 //!    - no word of `times` ("june", "weeks") that tells when to buy: one is a story
 //!      instead when a word no list knows comes before it in its clause ("yes, in
 //!      june" waits, "yes, we move in june" buys; `plain` lists the words that tell
-//!      no story: "yes, I'll come back in june" waits);
+//!      no story: "yes, I'll come back in june" waits), nor one in a clause about
+//!      paying ("yes, my wife pays on friday"), nor one that a word of `sequence`
+//!      puts before the purchase ("my exams end in june and I'll get it");
 //!    - no word of `conditions` ("when") among the first two of a clause, before or
-//!      after the phrase ("yes, when I'm back from holiday");
+//!      after the phrase ("yes, when I'm back from holiday"), or right after the
+//!      phrase in its clause ("I'll buy it when I'm home");
 //!    - no word of `in_clause` (question words: "what", "when") in the phrase's own
 //!      clause (clauses end at punctuation and emoji), nor in another clause that the
 //!      step reads as another answer ("yes, what's in it" asks; "I'll take it, we move

@@ -260,13 +260,14 @@ pub fn generate(catalogue: &Catalogue) -> TokenStream {
     let hold_back_names: Vec<Ident> = locale_variants.iter().map(hold_back_name).collect();
     let hold_back_lists = locales.iter().map(|l| {
         let lists = &l.listening.hold_back;
-        let (words, in_clause, asking, conditions, times, plain, pay, idioms, unsure) = (
+        let (words, in_clause, asking, conditions, times, plain, sequence, pay, idioms, unsure) = (
             &lists.words,
             &lists.in_clause,
             &lists.asking,
             &lists.conditions,
             &lists.times,
             &lists.plain,
+            &lists.sequence,
             &lists.pay,
             &lists.idioms,
             &lists.unsure,
@@ -278,6 +279,7 @@ pub fn generate(catalogue: &Catalogue) -> TokenStream {
             conditions: &[#(#conditions),*],
             times: &[#(#times),*],
             plain: &[#(#plain),*],
+            sequence: &[#(#sequence),*],
             pay: &[#(#pay),*],
             idioms: &[#(#idioms),*],
             unsure: &[#(#unsure),*],

@@ -41,6 +41,7 @@ pub struct HoldBackLists {
     pub conditions: Vec<String>,
     pub times: Vec<String>,
     pub plain: Vec<String>,
+    pub sequence: Vec<String>,
     pub pay: Vec<String>,
     pub idioms: Vec<String>,
     pub unsure: Vec<String>,

@@ -75,6 +75,10 @@ pub struct HoldBack<'a> {
     /// Words that tell no story of their own (pronouns, prepositions, numbers, verbs of
     /// buying and of coming back): "yes, I'll come back in june" still waits.
     pub plain: &'a [&'a str],
+    /// Words that put a purchase after a word of time that comes before it in its
+    /// sentence, story or not ("and", "then": "my exams end in june and I'll get it"
+    /// waits; "we move in june, so I need it" buys).
+    pub sequence: &'a [&'a str],
     /// Words that make a question one about paying, which the purchase answers
     /// ("yes, how do I pay?" buys).
     pub pay: &'a [&'a str],

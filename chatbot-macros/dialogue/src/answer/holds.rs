@@ -95,6 +95,8 @@ pub(super) struct Holds<'p> {
     anywhere: Vec<bool>,
     /// Per word: it holds a purchase back in its clause.
     near: Vec<bool>,
+    /// A buying phrase comes after a word of time in its sentence: the message waits.
+    waits: bool,
     /// Per word: a `near` word among the first two of its clause, which makes the
     /// clause a condition of what follows ("when I find a job, I'll buy it").
     opens: Vec<bool>,
@@ -176,12 +178,29 @@ impl<'p> Holds<'p> {
             tells: &tells,
             covered: &covered,
         };
-        for (i, holds) in times_that_hold(lists, words, &story, idiom)
-            .into_iter()
-            .enumerate()
-        {
-            anywhere[i] |= holds;
+        // A word of time holds unless a story comes before it; in a clause about paying
+        // it tells when to pay, story or not ("yes, my wife will pay for it tomorrow").
+        let timed: Vec<bool> = (0..words.words.len())
+            .map(|i| !idiom[i] && listed(lists.times, words.words[i]))
+            .collect();
+        for (i, &time) in timed.iter().enumerate() {
+            anywhere[i] |= time && (!story.before(i) || paying_clauses.contains(&places[i].clause));
         }
+        // A purchase put after a word of time in its sentence by a word of `sequence`
+        // waits for it, story or not ("sure, my exams finish in june and I'll get it",
+        // "my flight lands at 6, I'll buy it then"): the message waits.
+        let then = |i: usize| !idiom[i] && listed(lists.sequence, words.words[i]);
+        let waits = found.iter().any(|&(first, last, t)| {
+            let sentence = places[first].sentence;
+            let after = (last + 1 < places.len() && places[last + 1].sentence == sentence)
+                .then_some(last + 1);
+            matches!(t, Target::Reply { buys: true, .. })
+                && (0..first).any(|i| {
+                    timed[i]
+                        && places[i].sentence == sentence
+                        && ((i + 1..first).any(then) || after.is_some_and(then))
+                })
+        });
         // Declining replies' phrases, and questions asked aside unless they ask about
         // paying ("yes, what's in it?" asks first; "yes, how do I pay" buys). A declining
         // phrase of words of time only is the visitor's story when one comes before it,
@@ -214,7 +233,13 @@ impl<'p> Holds<'p> {
             let story = (0..tells.len()).any(|j| tells[j] && places[j].clause == clause);
             let how_to_pay =
                 paying_clauses.contains(&clause) && (asks[places[i].sentence] || !story);
-            anywhere[i] |= condition && opening(i) && !how_to_pay;
+            // "I'll buy it when I'm home": a condition right after the purchase.
+            let after_buying = found.iter().any(|&(first, last, t)| {
+                matches!(t, Target::Reply { buys: true, .. })
+                    && last < i
+                    && places[first].clause == clause
+            });
+            anywhere[i] |= condition && (opening(i) || after_buying) && !how_to_pay;
         }
         let asks_else = doubts
             || asks
@@ -235,6 +260,7 @@ impl<'p> Holds<'p> {
         Holds {
             anywhere,
             near,
+            waits,
             opens,
             places,
             other,
@@ -254,6 +280,7 @@ impl<'p> Holds<'p> {
                 .declining
                 .iter()
                 .any(|&(f, l)| !(first <= f && l <= last))
+            || self.waits
             || (0..self.places.len())
                 .filter(|i| !(first..=last).contains(i))
                 .any(|i| {
@@ -329,14 +356,4 @@ impl Story<'_> {
             .take_while(|&j| self.places[j].clause == clause && !self.covered[j])
             .any(|j| self.tells[j])
     }
-}
-
-/// Per word: a word of time that holds a purchase back because it tells when to buy
-/// ("yes, in june", "I'll take it next week"), not when the visitor's own story comes
-/// before it in its clause ("yes, we move in june", "been out of work 4 months"). A
-/// phrase of the step right before it ("I'll take it in june") makes it the phrase's.
-fn times_that_hold(lists: &HoldBack, words: &Words, story: &Story, idiom: &[bool]) -> Vec<bool> {
-    (0..words.words.len())
-        .map(|i| !idiom[i] && listed(lists.times, words.words[i]) && !story.before(i))
-        .collect()
 }

@@ -41,6 +41,7 @@ const HOLD_BACK: HoldBack = HoldBack {
     plain: &[
         "back", "come", "i", "ill", "in", "it", "me", "next", "remind", "the", "we",
     ],
+    sequence: &["and", "then"],
     pay: &["card", "pay"],
     idioms: &["why not", "you know what"],
     unsure: &["dont know"],
@@ -173,6 +174,22 @@ fn a_declining_phrase_of_time_tells_the_story_that_comes_before_it() {
     ] {
         assert_eq!(hear(&p, waits), Understood::Reply(2), "{waits}");
     }
+}
+
+#[test]
+fn a_time_before_the_purchase_or_in_a_clause_about_paying_waits_story_or_not() {
+    for waits in [
+        "yes, my exams end in june and ill take it",
+        "yes, we move in june, ill take it then",
+        "yes, my wife will pay in june",
+        "ill take it when im home",
+    ] {
+        assert_eq!(read(waits), Understood::Unclear, "{waits}");
+    }
+    assert_eq!(
+        read("yes, we move in june, so ill take it"),
+        Understood::Reply(0)
+    );
 }
 
 #[test]

@@ -196,6 +196,9 @@ pub struct RawHoldBack {
     /// Words that tell no story of their own.
     #[serde(default)]
     pub plain: Vec<Spanned<String>>,
+    /// Words that put a purchase after a time ("and", "then").
+    #[serde(default)]
+    pub sequence: Vec<Spanned<String>>,
     /// Words that make a question one about paying.
     #[serde(default)]
     pub pay: Vec<Spanned<String>>,

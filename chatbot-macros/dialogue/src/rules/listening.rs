@@ -38,7 +38,7 @@ fn hold_back_list(
                 source,
                 word.span(),
                 format!("`{}` is not one word", word.get_ref()),
-                "hold_back's `in_clause`, `asking`, `conditions`, `times`, `plain` and `pay` list single words (phrases go in `words`, `idioms` and `unsure`); write each word on its own".into(),
+                "hold_back's `in_clause`, `asking`, `conditions`, `times`, `plain`, `sequence` and `pay` list single words (phrases go in `words`, `idioms` and `unsure`); write each word on its own".into(),
             );
         } else if !into.contains(&text) {
             into.push(text);
@@ -121,6 +121,7 @@ pub fn compile_locale(
             (&raw.conditions, &mut lists.conditions, true),
             (&raw.times, &mut lists.times, true),
             (&raw.plain, &mut lists.plain, true),
+            (&raw.sequence, &mut lists.sequence, true),
             (&raw.pay, &mut lists.pay, true),
             (&raw.idioms, &mut lists.idioms, false),
             (&raw.unsure, &mut lists.unsure, false),
