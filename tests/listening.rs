@@ -262,7 +262,7 @@ fn a_typed_no_never_takes_the_way_of_yes() {
 /// blind red teams' non-purchases that hold words of buying ("take it for a fiver",
 /// sarcasm, "yes, I understand", "I want it to include my moon sign, does it"), typed at
 /// every step that can buy: none buys, but for the exact list a file says still does
-/// (`tests/answers/listen/{postponed,redteam,redteam2,redteam3,redteam4,redteam5}.toml`).
+/// (`tests/answers/listen/{postponed,redteam,redteam2,redteam3,redteam4,redteam5,redteam6}.toml`).
 #[test]
 fn a_non_purchase_never_buys() {
     let (mut typed_at, mut bought, mut known) = (0, Vec::new(), Vec::new());
@@ -273,6 +273,7 @@ fn a_non_purchase_never_buys() {
         "redteam3",
         "redteam4",
         "redteam5",
+        "redteam6",
     ] {
         let path = format!(
             "{}/tests/answers/listen/{file}.toml",
