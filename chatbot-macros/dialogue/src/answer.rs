@@ -28,7 +28,9 @@
 //!      find a job, I'll take it" is a condition);
 //!    - no sentence that asks (a question mark, or a word of `asking` opening it: "is
 //!      it ..."), unless it asks how to pay (a word of
-//!      `pay`): "yes, how do I pay?" buys, "should I buy it?" does not;
+//!      `pay`): "yes, how do I pay?" buys, "should I buy it?" does not; or how the
+//!      report arrives (a phrase of the `delivery` aside), after a purchase said in a
+//!      sentence of its own ("Yes, I'll buy it. Will I get it by email?" buys);
 //!    - no phrase of a reply that declines (one that takes `no`, `later` or
 //!      `expensive`: "ok, let me sleep on it") outside the buying phrase, nor of a
 //!      question answered aside ("yes, what's in it"), unless it asks about paying; one

@@ -3,7 +3,7 @@
 
 use super::spoken::Place;
 use super::typos::calm;
-use crate::runtime::{HoldBack, Target};
+use crate::runtime::{Aside, HoldBack, Target};
 
 /// A message's words, joined by single spaces in `text`, with where each starts.
 pub(super) struct Words<'t> {
@@ -110,6 +110,8 @@ pub(super) struct Holds<'p> {
     asks_else: bool,
     /// Per word: it speaks of paying, in a sentence that asks ("can I pay by card?").
     asks_to_pay: Vec<bool>,
+    /// Sentences that ask how the report arrives.
+    delivery_sentences: Vec<usize>,
 }
 
 impl<'p> Holds<'p> {
@@ -201,6 +203,17 @@ impl<'p> Holds<'p> {
                         && ((i + 1..first).any(then) || after.is_some_and(then))
                 })
         });
+        // Sentences that ask how the report arrives: a purchase said before them is
+        // still one ("Yes, I'd like to buy it. Will I get it by email?"), as the report
+        // comes right after paying; one inside them is not ("will I get it by email?").
+        let mut delivery_sentences: Vec<usize> = found
+            .iter()
+            .filter(|&&(first, _, t)| {
+                matches!(t, Target::Aside(Aside::Delivery)) && asks[places[first].sentence]
+            })
+            .map(|&(first, ..)| places[first].sentence)
+            .collect();
+        delivery_sentences.dedup();
         // Declining replies' phrases, and questions asked aside unless they ask about
         // paying ("yes, what's in it?" asks first; "yes, how do I pay" buys). A declining
         // phrase of words of time only is the visitor's story when one comes before it,
@@ -209,6 +222,9 @@ impl<'p> Holds<'p> {
             .iter()
             .filter(|&&(first, _, t)| match t {
                 Target::Reply { declines, .. } => declines,
+                Target::Aside(Aside::Delivery) => {
+                    !delivery_sentences.contains(&places[first].sentence)
+                }
                 Target::Aside(_) => !paying_clauses.contains(&places[first].clause),
             })
             .map(|&(first, last, _)| (first, last))
@@ -242,10 +258,9 @@ impl<'p> Holds<'p> {
             anywhere[i] |= condition && (opening(i) || after_buying) && !how_to_pay;
         }
         let asks_else = doubts
-            || asks
-                .iter()
-                .enumerate()
-                .any(|(s, &asks)| asks && !paying_sentences.contains(&s));
+            || asks.iter().enumerate().any(|(s, &asks)| {
+                asks && !paying_sentences.contains(&s) && !delivery_sentences.contains(&s)
+            });
         let mut other: Vec<usize> = Vec::new();
         for (p, _) in places.iter().zip(&near).filter(|&(_, &near)| near) {
             let another_answer = found.iter().any(|&(first, last, target)| {
@@ -267,6 +282,7 @@ impl<'p> Holds<'p> {
             declining,
             asks_else,
             asks_to_pay,
+            delivery_sentences,
         }
     }
 
@@ -276,6 +292,9 @@ impl<'p> Holds<'p> {
         // Asking how to pay is no purchase by itself: "can I pay by card?" asks.
         self.asks_else
             || self.asks_to_pay[first..=last].contains(&true)
+            || self
+                .delivery_sentences
+                .contains(&self.places[first].sentence)
             || self
                 .declining
                 .iter()

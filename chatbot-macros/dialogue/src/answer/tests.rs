@@ -193,6 +193,30 @@ fn a_time_before_the_purchase_or_in_a_clause_about_paying_waits_story_or_not() {
 }
 
 #[test]
+fn a_question_about_delivery_after_the_purchase_does_not_hold_it_back() {
+    let mut p = phrases();
+    p.push(Phrase {
+        text: "by email",
+        target: Target::Aside(Aside::Delivery),
+    });
+    p.sort_by_key(|p| p.text);
+    assert_eq!(
+        hear(&p, "yes, ill take it. will it come by email?"),
+        Understood::Reply(0)
+    );
+    assert_eq!(
+        hear(&p, "yes, will it come by email?"),
+        Understood::Aside(Aside::Delivery),
+        "a purchase inside the question is none"
+    );
+    assert_ne!(
+        hear(&p, "ill take it. will it come by email? if not, later"),
+        Understood::Reply(0),
+        "what else holds a purchase back still does"
+    );
+}
+
+#[test]
 fn a_clause_that_opens_with_a_condition_holds_back_after_the_purchase_too() {
     assert_eq!(read("yes, when im back from holiday"), Understood::Unclear);
     assert_eq!(
