@@ -13,6 +13,21 @@ fn reply(text: &'static str, option: u8, buys: bool) -> Phrase {
     }
 }
 
+fn aside(text: &'static str, aside: Aside) -> Phrase {
+    Phrase {
+        text,
+        target: Target::Aside(aside),
+    }
+}
+
+/// The phrases of [`phrases`] and `more`, sorted as a step's are.
+fn with(more: impl IntoIterator<Item = Phrase>) -> Vec<Phrase> {
+    let mut list = phrases();
+    list.extend(more);
+    list.sort_by_key(|p| p.text);
+    list
+}
+
 fn phrases() -> Vec<Phrase> {
     let mut list = vec![
         reply("yes", 0, true),
@@ -23,10 +38,7 @@ fn phrases() -> Vec<Phrase> {
         reply("no", 2, false),
         reply("not now", 2, false),
         reply("later", 2, false),
-        Phrase {
-            text: "how much",
-            target: Target::Aside(Aside::Price),
-        },
+        aside("how much", Aside::Price),
     ];
     list.sort_by_key(|p| p.text);
     list
@@ -91,9 +103,7 @@ fn buying_inside_a_message_only_when_nothing_holds_it_back() {
         Understood::Unclear,
         "a question never buys"
     );
-    let mut p = phrases();
-    p.push(reply("why not", 0, true));
-    p.sort_by_key(|p| p.text);
+    let p = with([reply("why not", 0, true)]);
     assert_eq!(
         hear(&p, "sure, why not"),
         Understood::Reply(0),
@@ -105,12 +115,7 @@ fn buying_inside_a_message_only_when_nothing_holds_it_back() {
 
 #[test]
 fn question_words_hold_back_in_their_own_clause_or_one_that_asks_something_else() {
-    let mut p = phrases();
-    p.push(Phrase {
-        text: "whats in it",
-        target: Target::Aside(Aside::Contents),
-    });
-    p.sort_by_key(|p| p.text);
+    let p = with([aside("whats in it", Aside::Contents)]);
     assert_eq!(
         hear(&p, "ill take it, we move in may, what a year"),
         Understood::Reply(0)
@@ -159,9 +164,7 @@ fn a_word_of_time_holds_back_unless_a_story_comes_before_it() {
 
 #[test]
 fn a_declining_phrase_of_time_tells_the_story_that_comes_before_it() {
-    let mut p = phrases();
-    p.push(reply("next week", 2, false));
-    p.sort_by_key(|p| p.text);
+    let p = with([reply("next week", 2, false)]);
     assert_eq!(hear(&p, "yes, we move next week"), Understood::Reply(0));
     assert_eq!(
         hear(&p, "yes. we sign the lease next week, so i need it"),
@@ -194,12 +197,7 @@ fn a_time_before_the_purchase_or_in_a_clause_about_paying_waits_story_or_not() {
 
 #[test]
 fn a_question_about_delivery_after_the_purchase_does_not_hold_it_back() {
-    let mut p = phrases();
-    p.push(Phrase {
-        text: "by email",
-        target: Target::Aside(Aside::Delivery),
-    });
-    p.sort_by_key(|p| p.text);
+    let p = with([aside("by email", Aside::Delivery)]);
     assert_eq!(
         hear(&p, "yes, ill take it. will it come by email?"),
         Understood::Reply(0)
@@ -253,10 +251,7 @@ fn a_clause_that_opens_with_a_condition_holds_back_after_the_purchase_too() {
 
 #[test]
 fn a_phrase_of_a_declining_reply_holds_a_purchase_back() {
-    let mut p = phrases();
-    p.push(reply("sleep on it", 2, false));
-    p.push(reply("you know", 2, false));
-    p.sort_by_key(|p| p.text);
+    let p = with([reply("sleep on it", 2, false), reply("you know", 2, false)]);
     assert_eq!(hear(&p, "ok, let me sleep on it"), Understood::Reply(2));
     assert_eq!(hear(&p, "yes, too expensive"), Understood::Reply(1));
     assert_eq!(
@@ -268,9 +263,7 @@ fn a_phrase_of_a_declining_reply_holds_a_purchase_back() {
 
 #[test]
 fn a_first_clause_that_declines_answers_the_question() {
-    let mut p = phrases();
-    p.push(reply("lets skip it", 3, false));
-    p.sort_by_key(|p| p.text);
+    let p = with([reply("lets skip it", 3, false)]);
     assert_eq!(hear(&p, "no, lets skip it"), Understood::Reply(2));
     assert_eq!(hear(&p, "lets skip it, no"), Understood::Reply(3));
     assert_eq!(
@@ -288,9 +281,7 @@ fn a_question_holds_a_purchase_back_unless_it_asks_how_to_pay() {
         Understood::Reply(0)
     );
     assert_eq!(read("should I buy it?"), Understood::Unclear);
-    let mut p = phrases();
-    p.push(reply("pay", 0, true));
-    p.sort_by_key(|p| p.text);
+    let p = with([reply("pay", 0, true)]);
     assert_eq!(
         hear(&p, "can I pay by card?"),
         Understood::Unclear,
@@ -310,9 +301,7 @@ fn nothing_inside_i_dont_know_is_heard() {
     assert_eq!(read("dont know"), Understood::Unclear);
     assert_eq!(read("hmm, I don't know"), Understood::Unclear);
     assert_eq!(read("I don't know, no"), Understood::Reply(2));
-    let mut p = phrases();
-    p.push(reply("dont know where", 3, false));
-    p.sort_by_key(|p| p.text);
+    let p = with([reply("dont know where", 3, false)]);
     assert_eq!(
         hear(&p, "I don't know where to go"),
         Understood::Reply(3),
@@ -322,9 +311,7 @@ fn nothing_inside_i_dont_know_is_heard() {
 
 #[test]
 fn a_buying_phrase_that_counts_wins_over_longer_phrases_of_other_replies() {
-    let mut p = phrases();
-    p.push(reply("lets look again", 3, false));
-    p.sort_by_key(|p| p.text);
+    let p = with([reply("lets look again", 3, false)]);
     assert_eq!(hear(&p, "ok lets look again"), Understood::Reply(3));
     assert_eq!(
         hear(&p, "ok lets look again ill take it"),
@@ -354,9 +341,7 @@ fn one_typo_in_a_long_word_is_forgiven_but_never_toward_buying() {
         "a letter drawn out three times is emphasis, not a typo"
     );
     assert_eq!(read("yesss but laaater"), Understood::Reply(2));
-    let mut p = phrases();
-    p.push(reply("order", 0, true));
-    p.sort_by_key(|p| p.text);
+    let p = with([reply("order", 0, true)]);
     assert_eq!(hear(&p, "ordr"), Understood::Unclear);
 }
 
@@ -367,18 +352,16 @@ fn a_tie_between_two_targets_is_unclear() {
         Understood::Reply(1),
         "the longer phrase wins"
     );
-    let mut p = phrases();
-    p.push(reply("hm", 1, false));
-    p.sort_by_key(|p| p.text);
+    let p = with([reply("hm", 1, false)]);
     assert_eq!(hear(&p, "hm, no"), Understood::Unclear);
 }
 
 #[test]
 fn a_phrase_that_runs_out_of_an_idiom_is_not_heard() {
-    let mut p = phrases();
-    p.push(reply("not buying it", 2, false));
-    p.push(reply("buying it", 0, true));
-    p.sort_by_key(|p| p.text);
+    let p = with([
+        reply("not buying it", 2, false),
+        reply("buying it", 0, true),
+    ]);
     assert_eq!(hear(&p, "why not, buying it"), Understood::Reply(0));
     assert_eq!(hear(&p, "I'm not buying it"), Understood::Reply(2));
     assert_eq!(
