@@ -95,7 +95,8 @@ pub(super) struct Holds<'p> {
     anywhere: Vec<bool>,
     /// Per word: it holds a purchase back in its clause.
     near: Vec<bool>,
-    /// A buying phrase comes after a word of time in its sentence: the message waits.
+    /// A word of `sequence` puts a buying phrase after a word of time in its sentence
+    /// ("my exams end in june and I'll get it"): the message waits.
     waits: bool,
     /// Per word: a `near` word among the first two of its clause, which makes the
     /// clause a condition of what follows ("when I find a job, I'll buy it").
