@@ -4,10 +4,10 @@
 //! answered at any step, and declining that comes to rest.
 //!
 //! The corpus is split in two: `tune-*` (the lists were tuned on it: asserted ≥ 90 %)
-//! and what was never tuned on, `held-out-*`, `round{5,6,10,17}-*`, `round23-en` and `round31-en`
-//! (their rates are printed and reported, and only their safety is asserted). On all,
-//! and on three sets of non-purchases written to trip the bot, no answer that is not a
-//! purchase may buy.
+//! and what was never tuned on, `held-out-*`, `round{5,6,10,17}-*`, `round23-en` and
+//! `round31-en` (their rates are printed and reported, and only their safety is
+//! asserted). On all, and on the safety sets of non-purchases written to trip the bot,
+//! no answer that is not a purchase may buy.
 
 mod common;
 
@@ -143,8 +143,8 @@ fn the_tuning_half_of_the_corpus_routes_as_meant_and_never_buys_by_mistake() {
 }
 
 /// Never tuned on: the held-out half of round 2 and all of rounds 5, 6, 10, 17, 23 and
-/// 31 (each by a hand that saw no phrase list; rounds 23 and 31 are English only). Their rates are
-/// reported (`--nocapture`), their safety asserted.
+/// 31 (each by a hand that saw no phrase list; rounds 23 and 31 are English only).
+/// Their rates are reported (`--nocapture`), their safety asserted.
 #[test]
 fn the_held_out_answers_never_buy_by_mistake() {
     let every = &Locale::ALL[..];

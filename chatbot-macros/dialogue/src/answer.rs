@@ -171,11 +171,10 @@ fn hear_words(
             .ok()
             .map(|i| phrases[i])
     };
-    let buys = |t: Target| matches!(t, Target::Reply { buys: true, .. });
     // "yes 🙄" is no purchase: an emoji of doubt sends even a whole buying phrase
     // through the hold-back rules, which hold it back.
     if let Some(phrase) = find(words.text)
-        && !(doubts && buys(phrase.target))
+        && !(doubts && phrase.target.buys())
     {
         return phrase.target.into();
     }
@@ -206,18 +205,18 @@ fn hear_words(
     // Only a buying phrase is ever held back.
     let holds = found
         .iter()
-        .any(|&(.., t)| buys(t))
+        .any(|&(.., t)| t.buys())
         .then(|| Holds::new(hold_back, words, places, asks, &found, &idioms, doubts));
     let mut best = Best::default();
     // The longest buying phrase that counts: it wins over other matches (see above).
     let mut buying = Best::default();
     for &(first, last, target) in &found {
-        if buys(target) && holds.as_ref().is_some_and(|h| h.back(first, last)) {
+        if target.buys() && holds.as_ref().is_some_and(|h| h.back(first, last)) {
             continue;
         }
         let len = words.window(first, last).len();
         best.offer(len, target);
-        if buys(target) {
+        if target.buys() {
             buying.offer(len, target);
         }
     }
@@ -245,7 +244,7 @@ fn hear_words(
         return declining.into();
     }
     if best.target.is_none() {
-        let never_buys = |p: &Phrase| !buys(p.target);
+        let never_buys = |p: &Phrase| !p.target.buys();
         let heard = words
             .words
             .iter()

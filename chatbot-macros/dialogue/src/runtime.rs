@@ -122,6 +122,13 @@ pub enum Target {
     Aside(Aside),
 }
 
+impl Target {
+    /// Whether it leads to the purchase.
+    pub const fn buys(self) -> bool {
+        matches!(self, Target::Reply { buys: true, .. })
+    }
+}
+
 /// Declares the intents once: what people say, by name, in `catalogue.toml`'s
 /// `[locales.<code>.intents]` and the `intents` of quick replies.
 macro_rules! intents {

@@ -197,7 +197,7 @@ impl<'p> Holds<'p> {
             let sentence = places[first].sentence;
             let after = (last + 1 < places.len() && places[last + 1].sentence == sentence)
                 .then_some(last + 1);
-            matches!(t, Target::Reply { buys: true, .. })
+            t.buys()
                 && (0..first).any(|i| {
                     timed[i]
                         && places[i].sentence == sentence
@@ -243,20 +243,18 @@ impl<'p> Holds<'p> {
         let opening = |i: usize| i < 2 || places[i - 2].clause != places[i].clause;
         let opens = (0..near.len()).map(|i| near[i] && opening(i)).collect();
         // "I'll take it, when I'm back from holiday": a condition after the purchase.
-        for (i, &condition) in conditions.iter().enumerate() {
+        for (i, _) in conditions.iter().enumerate().filter(|&(_, &c)| c) {
             // "yes, how do I pay" asks how to pay; "куплю, когда карту разблокируют" tells
             // a story about paying, and waits.
             let clause = places[i].clause;
-            let story = (0..tells.len()).any(|j| tells[j] && places[j].clause == clause);
+            let tells_story = (0..tells.len()).any(|j| tells[j] && places[j].clause == clause);
             let how_to_pay =
-                paying_clauses.contains(&clause) && (asks[places[i].sentence] || !story);
+                paying_clauses.contains(&clause) && (asks[places[i].sentence] || !tells_story);
             // "I'll buy it when I'm home": a condition right after the purchase.
-            let after_buying = found.iter().any(|&(first, last, t)| {
-                matches!(t, Target::Reply { buys: true, .. })
-                    && last < i
-                    && places[first].clause == clause
-            });
-            anywhere[i] |= condition && (opening(i) || after_buying) && !how_to_pay;
+            let after_buying = found
+                .iter()
+                .any(|&(first, last, t)| t.buys() && last < i && places[first].clause == clause);
+            anywhere[i] |= (opening(i) || after_buying) && !how_to_pay;
         }
         let asks_else = doubts
             || asks.iter().enumerate().any(|(s, &asks)| {
@@ -265,7 +263,7 @@ impl<'p> Holds<'p> {
         let mut other: Vec<usize> = Vec::new();
         for (p, _) in places.iter().zip(&near).filter(|&(_, &near)| near) {
             let another_answer = found.iter().any(|&(first, last, target)| {
-                !matches!(target, Target::Reply { buys: true, .. })
+                !target.buys()
                     && places[first].clause <= p.clause
                     && p.clause <= places[last].clause
             });

@@ -61,11 +61,7 @@ const HOLD_BACK: HoldBack = HoldBack {
 
 /// How the step of `phrases` reads `message`.
 fn hear(phrases: &[Phrase], message: &str) -> Understood {
-    let typos = index(
-        phrases
-            .iter()
-            .map(|p| (p.text, matches!(p.target, Target::Reply { buys: true, .. }))),
-    );
+    let typos = index(phrases.iter().map(|p| (p.text, p.target.buys())));
     let hearing = Hearing {
         phrases,
         hold_back: &HOLD_BACK,
